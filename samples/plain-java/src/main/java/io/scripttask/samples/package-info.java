@@ -1,0 +1,2 @@
+/** Samples: a plain Java host application that uses the library. */
+package io.scripttask.samples;
