@@ -1,0 +1,694 @@
+package io.scripttask.scheduler;
+
+import io.scripttask.scheduler.spi.FireOutcome;
+import io.scripttask.scheduler.spi.RunningCounts;
+import io.scripttask.scheduler.spi.SchedulerStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The default {@link SchedulerStore}: everything in memory, lost when the process ends. Thread-safe:
+ * reads share a read lock, changes take a write lock, so every method is atomic and the
+ * compare-and-set methods behave exactly as a database's would.
+ *
+ * <p>Sorted indexes keep the hot queries independent of how much is stored: {@link #dueSchedules}
+ * reads an index of active schedules by {@code (nextFireTime, id)}, {@link #dispatchable} an index
+ * of pending jobs by {@code (priority, readyAt, sequence, id)}, {@link #deleteFinishedBefore} an
+ * index by finish time, {@link #lastFinished} an index per schedule and node; running counts and
+ * status counts are kept up to date on every change.
+ */
+public final class InMemorySchedulerStore implements SchedulerStore {
+
+  private record DueKey(Instant next, String id) {}
+
+  private record ReadyKey(int priority, Instant ready, long sequence, String id) {}
+
+  private record SeqKey(long sequence, String id) {}
+
+  private record FinishKey(Instant finished, long sequence, String id) {}
+
+  private record ScheduleNode(String scheduleId, String nodeId) {}
+
+  private record VariableKey(VariableScope scope, String scopeId, String name) {}
+
+  private static final Comparator<DueKey> DUE_ORDER =
+      Comparator.comparing(DueKey::next).thenComparing(DueKey::id);
+
+  private static final Comparator<ReadyKey> READY_ORDER =
+      Comparator.comparingInt(ReadyKey::priority)
+          .thenComparing(ReadyKey::ready)
+          .thenComparingLong(ReadyKey::sequence)
+          .thenComparing(ReadyKey::id);
+
+  /** Newest first. */
+  private static final Comparator<SeqKey> SEQ_ORDER =
+      Comparator.comparingLong(SeqKey::sequence).thenComparing(SeqKey::id).reversed();
+
+  private static final Comparator<FinishKey> FINISH_ORDER =
+      Comparator.comparing(FinishKey::finished)
+          .thenComparingLong(FinishKey::sequence)
+          .thenComparing(FinishKey::id);
+
+  private static final Comparator<VariableKey> VARIABLE_ORDER =
+      Comparator.comparing(VariableKey::scope)
+          .thenComparing(VariableKey::scopeId, Comparator.nullsFirst(Comparator.naturalOrder()))
+          .thenComparing(VariableKey::name);
+
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final AtomicLong sequence = new AtomicLong();
+
+  private final TreeMap<String, Schedule> schedules = new TreeMap<>();
+  private final TreeSet<DueKey> due = new TreeSet<>(DUE_ORDER);
+
+  private final HashMap<String, Job> jobs = new HashMap<>();
+  private final HashMap<FireKey, String> fireKeys = new HashMap<>();
+  private final TreeSet<ReadyKey> ready = new TreeSet<>(READY_ORDER);
+  private final TreeSet<SeqKey> bySequence = new TreeSet<>(SEQ_ORDER);
+  private final TreeSet<FinishKey> finished = new TreeSet<>(FINISH_ORDER);
+  private final HashMap<ScheduleNode, TreeSet<FinishKey>> finishedByScheduleNode = new HashMap<>();
+  private final EnumMap<JobStatus, Long> statusCounts = new EnumMap<>(JobStatus.class);
+  private long runningGlobal;
+  private final HashMap<String, Long> runningByNode = new HashMap<>();
+  private final HashMap<String, Long> runningByGroup = new HashMap<>();
+  private final HashMap<String, Long> runningBySchedule = new HashMap<>();
+
+  private final TreeMap<String, MaintenanceWindow> windows = new TreeMap<>();
+  private final TreeMap<String, Script> scripts = new TreeMap<>();
+  private final TreeMap<VariableKey, Variable> variables = new TreeMap<>(VARIABLE_ORDER);
+
+  /** Creates an empty store. */
+  public InMemorySchedulerStore() {
+    for (JobStatus s : JobStatus.values()) {
+      statusCounts.put(s, 0L);
+    }
+  }
+
+  // ---------------------------------------------------------------- schedules
+
+  /** {@inheritDoc} */
+  @Override
+  public Schedule create(Schedule schedule) {
+    Objects.requireNonNull(schedule, "schedule");
+    Schedule stored = schedule.withVersion(0);
+    lock.writeLock().lock();
+    try {
+      if (schedules.containsKey(stored.id())) {
+        throw new DuplicateScheduleException(stored.id());
+      }
+      putSchedule(stored);
+      return stored;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public Schedule update(Schedule schedule, long expectedVersion) {
+    Objects.requireNonNull(schedule, "schedule");
+    lock.writeLock().lock();
+    try {
+      Schedule old = schedules.get(schedule.id());
+      if (old == null) {
+        throw new NoSuchScheduleException(schedule.id());
+      }
+      if (old.version() != expectedVersion) {
+        throw new StaleVersionException("schedule", old.id(), expectedVersion, old.version());
+      }
+      Schedule stored = schedule.withVersion(expectedVersion + 1);
+      removeSchedule(old);
+      putSchedule(stored);
+      return stored;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public boolean delete(String scheduleId) {
+    Objects.requireNonNull(scheduleId, "scheduleId");
+    lock.writeLock().lock();
+    try {
+      Schedule old = schedules.get(scheduleId);
+      if (old == null) {
+        return false;
+      }
+      removeSchedule(old);
+      return true;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public Optional<Schedule> get(String scheduleId) {
+    Objects.requireNonNull(scheduleId, "scheduleId");
+    lock.readLock().lock();
+    try {
+      return Optional.ofNullable(schedules.get(scheduleId));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public PageResult<Schedule> list(ScheduleQuery query, Page page) {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(page, "page");
+    String after = page.after();
+    if (after != null && !after.startsWith("s:")) {
+      throw new ValidationException("after", "be a cursor from a schedule listing", after);
+    }
+    lock.readLock().lock();
+    try {
+      Map<String, Schedule> from =
+          after == null ? schedules : schedules.tailMap(after.substring(2), false);
+      List<Schedule> items = new ArrayList<>();
+      boolean more = false;
+      for (Schedule s : from.values()) {
+        if (query.matches(s)) {
+          if (items.size() == page.limit()) {
+            more = true;
+            break;
+          }
+          items.add(s);
+        }
+      }
+      Page next = more ? Page.after("s:" + items.get(items.size() - 1).id(), page.limit()) : null;
+      return new PageResult<>(items, next);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public long scheduleCount() {
+    lock.readLock().lock();
+    try {
+      return schedules.size();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public List<Schedule> dueSchedules(Instant upTo, int limit) {
+    Objects.requireNonNull(upTo, "upTo");
+    positive("limit", limit);
+    lock.readLock().lock();
+    try {
+      List<Schedule> result = new ArrayList<>(Math.min(limit, 256));
+      for (DueKey k : due) {
+        if (k.next().isAfter(upTo) || result.size() == limit) {
+          break;
+        }
+        result.add(schedules.get(k.id()));
+      }
+      return Collections.unmodifiableList(result);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public FireOutcome fire(
+      String scheduleId, Instant expectedNextFire, Instant newNextFire, List<Job> jobsToInsert) {
+    Objects.requireNonNull(scheduleId, "scheduleId");
+    Objects.requireNonNull(expectedNextFire, "expectedNextFire");
+    List<Job> given = List.copyOf(Objects.requireNonNull(jobsToInsert, "jobs"));
+    if (newNextFire != null && !newNextFire.isAfter(expectedNextFire)) {
+      throw new ValidationException(
+          "newNextFire", "be after expectedNextFire (" + expectedNextFire + ")", newNextFire);
+    }
+    for (Job j : given) {
+      if (!scheduleId.equals(j.scheduleId())) {
+        throw new ValidationException(
+            "jobs", "all belong to schedule " + scheduleId, "a job of " + j.scheduleId());
+      }
+    }
+    lock.writeLock().lock();
+    try {
+      Schedule current = schedules.get(scheduleId);
+      if (current == null) {
+        return new FireOutcome(FireOutcome.Status.NOT_FOUND, null, List.of(), List.of());
+      }
+      if (current.state() != ScheduleState.ACTIVE) {
+        return new FireOutcome(FireOutcome.Status.NOT_ACTIVE, current, List.of(), List.of());
+      }
+      if (!expectedNextFire.equals(current.nextFireTime())) {
+        return new FireOutcome(FireOutcome.Status.STALE, current, List.of(), List.of());
+      }
+      Schedule advanced =
+          current
+              .withNextFireTime(newNextFire)
+              .withLastFireTime(expectedNextFire)
+              .withVersion(current.version() + 1);
+      removeSchedule(current);
+      putSchedule(advanced);
+      List<Job> inserted = new ArrayList<>();
+      List<FireKey> ignored = new ArrayList<>();
+      for (Job j : given) {
+        Job stored = insertLocked(j);
+        if (stored != null) {
+          inserted.add(stored);
+        } else {
+          ignored.add(j.fireKey());
+        }
+      }
+      return new FireOutcome(FireOutcome.Status.FIRED, advanced, inserted, ignored);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void putSchedule(Schedule s) {
+    schedules.put(s.id(), s);
+    if (s.state() == ScheduleState.ACTIVE && s.nextFireTime() != null) {
+      due.add(new DueKey(s.nextFireTime(), s.id()));
+    }
+  }
+
+  private void removeSchedule(Schedule s) {
+    schedules.remove(s.id());
+    if (s.nextFireTime() != null) {
+      due.remove(new DueKey(s.nextFireTime(), s.id()));
+    }
+  }
+
+  // ---------------------------------------------------------------- jobs
+
+  /** {@inheritDoc} */
+  @Override
+  public Optional<Job> job(String jobId) {
+    Objects.requireNonNull(jobId, "jobId");
+    lock.readLock().lock();
+    try {
+      return Optional.ofNullable(jobs.get(jobId));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public boolean insert(Job job) {
+    Objects.requireNonNull(job, "job");
+    lock.writeLock().lock();
+    try {
+      return insertLocked(job) != null;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** @return the stored job, or null if its key or id exists */
+  private Job insertLocked(Job job) {
+    if (fireKeys.containsKey(job.fireKey()) || jobs.containsKey(job.id())) {
+      return null;
+    }
+    Job stored = job.version() == 0 ? job : job.toBuilder().version(0).build();
+    fireKeys.put(stored.fireKey(), stored.id());
+    jobs.put(stored.id(), stored);
+    index(stored);
+    return stored;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public Optional<Job> transition(Job next, JobStatus expectedStatus, long expectedVersion) {
+    Objects.requireNonNull(next, "next");
+    Objects.requireNonNull(expectedStatus, "expectedStatus");
+    lock.writeLock().lock();
+    try {
+      Job old = jobs.get(next.id());
+      if (old == null || old.status() != expectedStatus || old.version() != expectedVersion) {
+        return Optional.empty();
+      }
+      if (!old.fireKey().equals(next.fireKey())
+          || !Objects.equals(old.scheduleId(), next.scheduleId())
+          || old.sequence() != next.sequence()) {
+        throw new ValidationException(
+            "next", "keep the job's schedule id, fire key and sequence", next.fireKey());
+      }
+      Job stored = next.toBuilder().version(expectedVersion + 1).build();
+      unindex(old);
+      jobs.put(stored.id(), stored);
+      index(stored);
+      return Optional.of(stored);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public List<Job> dispatchable(Instant now, int limit) {
+    Objects.requireNonNull(now, "now");
+    positive("limit", limit);
+    lock.readLock().lock();
+    try {
+      List<Job> result = new ArrayList<>(Math.min(limit, 256));
+      for (Priority p : Priority.values()) {
+        NavigableSet<ReadyKey> tail =
+            ready.tailSet(new ReadyKey(p.ordinal(), Instant.MIN, Long.MIN_VALUE, ""), true);
+        for (ReadyKey k : tail) {
+          if (result.size() == limit) {
+            return Collections.unmodifiableList(result);
+          }
+          if (k.priority() != p.ordinal() || k.ready().isAfter(now)) {
+            break;
+          }
+          result.add(jobs.get(k.id()));
+        }
+      }
+      return Collections.unmodifiableList(result);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public RunningCounts runningCounts() {
+    lock.readLock().lock();
+    try {
+      return new RunningCounts(runningGlobal, runningByNode, runningByGroup, runningBySchedule);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public PageResult<Job> jobs(JobQuery query, Page page) {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(page, "page");
+    SeqKey from = page.after() == null ? null : parseJobCursor(page.after());
+    lock.readLock().lock();
+    try {
+      Iterable<SeqKey> keys = from == null ? bySequence : bySequence.tailSet(from, false);
+      List<Job> items = new ArrayList<>();
+      boolean more = false;
+      for (SeqKey k : keys) {
+        Job j = jobs.get(k.id());
+        if (query.matches(j)) {
+          if (items.size() == page.limit()) {
+            more = true;
+            break;
+          }
+          items.add(j);
+        }
+      }
+      Page next = null;
+      if (more) {
+        Job last = items.get(items.size() - 1);
+        next = Page.after("j:" + last.sequence() + ":" + last.id(), page.limit());
+      }
+      return new PageResult<>(items, next);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private static SeqKey parseJobCursor(String cursor) {
+    int colon = cursor.indexOf(':', 2);
+    if (!cursor.startsWith("j:") || colon < 0) {
+      throw new ValidationException("after", "be a cursor from a job listing", cursor);
+    }
+    try {
+      return new SeqKey(Long.parseLong(cursor.substring(2, colon)), cursor.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new ValidationException("after", "be a cursor from a job listing", cursor);
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public Map<JobStatus, Long> countByStatus() {
+    lock.readLock().lock();
+    try {
+      return Collections.unmodifiableMap(new EnumMap<>(statusCounts));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public Optional<Job> lastFinished(String scheduleId, String nodeId) {
+    Objects.requireNonNull(scheduleId, "scheduleId");
+    Objects.requireNonNull(nodeId, "nodeId");
+    lock.readLock().lock();
+    try {
+      TreeSet<FinishKey> set = finishedByScheduleNode.get(new ScheduleNode(scheduleId, nodeId));
+      if (set == null || set.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(jobs.get(set.last().id()));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public int deleteFinishedBefore(Instant cutoff, int batch) {
+    Objects.requireNonNull(cutoff, "cutoff");
+    positive("batch", batch);
+    lock.writeLock().lock();
+    try {
+      int deleted = 0;
+      Iterator<FinishKey> it = finished.iterator();
+      List<Job> victims = new ArrayList<>();
+      while (it.hasNext() && victims.size() < batch) {
+        FinishKey k = it.next();
+        if (!k.finished().isBefore(cutoff)) {
+          break;
+        }
+        victims.add(jobs.get(k.id()));
+      }
+      for (Job j : victims) {
+        unindex(j);
+        jobs.remove(j.id());
+        fireKeys.remove(j.fireKey());
+        deleted++;
+      }
+      return deleted;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public long nextSequence() {
+    return sequence.incrementAndGet();
+  }
+
+  private void index(Job j) {
+    statusCounts.merge(j.status(), 1L, Long::sum);
+    bySequence.add(new SeqKey(j.sequence(), j.id()));
+    if (j.status().isPending()) {
+      ready.add(readyKey(j));
+    } else if (j.status() == JobStatus.RUNNING) {
+      countRunning(j, 1);
+    } else {
+      FinishKey k = new FinishKey(j.finishedAt(), j.sequence(), j.id());
+      finished.add(k);
+      if (j.scheduleId() != null) {
+        finishedByScheduleNode
+            .computeIfAbsent(new ScheduleNode(j.scheduleId(), j.nodeId()), x -> new TreeSet<>(FINISH_ORDER))
+            .add(k);
+      }
+    }
+  }
+
+  private void unindex(Job j) {
+    statusCounts.merge(j.status(), -1L, Long::sum);
+    bySequence.remove(new SeqKey(j.sequence(), j.id()));
+    if (j.status().isPending()) {
+      ready.remove(readyKey(j));
+    } else if (j.status() == JobStatus.RUNNING) {
+      countRunning(j, -1);
+    } else {
+      FinishKey k = new FinishKey(j.finishedAt(), j.sequence(), j.id());
+      finished.remove(k);
+      if (j.scheduleId() != null) {
+        ScheduleNode sn = new ScheduleNode(j.scheduleId(), j.nodeId());
+        TreeSet<FinishKey> set = finishedByScheduleNode.get(sn);
+        if (set != null) {
+          set.remove(k);
+          if (set.isEmpty()) {
+            finishedByScheduleNode.remove(sn);
+          }
+        }
+      }
+    }
+  }
+
+  private static ReadyKey readyKey(Job j) {
+    return new ReadyKey(j.priority().ordinal(), j.readyAt(), j.sequence(), j.id());
+  }
+
+  private void countRunning(Job j, long delta) {
+    runningGlobal += delta;
+    add(runningByNode, j.nodeId(), delta);
+    for (String g : j.groups()) {
+      add(runningByGroup, g, delta);
+    }
+    if (j.scheduleId() != null) {
+      add(runningBySchedule, j.scheduleId(), delta);
+    }
+  }
+
+  private static void add(Map<String, Long> counts, String key, long delta) {
+    counts.merge(key, delta, (a, b) -> a + b == 0 ? null : a + b);
+  }
+
+  private static void positive(String field, int value) {
+    if (value < 1) {
+      throw new ValidationException(field, "be at least 1", value);
+    }
+  }
+
+  // ---------------------------------------------------------------- windows, scripts, variables
+
+  /** {@inheritDoc} */
+  @Override
+  public Optional<MaintenanceWindow> putWindow(MaintenanceWindow window) {
+    Objects.requireNonNull(window, "window");
+    lock.writeLock().lock();
+    try {
+      return Optional.ofNullable(windows.put(window.id(), window));
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public boolean removeWindow(String windowId) {
+    Objects.requireNonNull(windowId, "windowId");
+    lock.writeLock().lock();
+    try {
+      return windows.remove(windowId) != null;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public List<MaintenanceWindow> windows() {
+    lock.readLock().lock();
+    try {
+      return List.copyOf(windows.values());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public Optional<Script> putScript(Script script) {
+    Objects.requireNonNull(script, "script");
+    lock.writeLock().lock();
+    try {
+      return Optional.ofNullable(scripts.put(script.id(), script));
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public boolean removeScript(String scriptId) {
+    Objects.requireNonNull(scriptId, "scriptId");
+    lock.writeLock().lock();
+    try {
+      return scripts.remove(scriptId) != null;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public Optional<Script> script(String scriptId) {
+    Objects.requireNonNull(scriptId, "scriptId");
+    lock.readLock().lock();
+    try {
+      return Optional.ofNullable(scripts.get(scriptId));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public List<Script> scripts() {
+    lock.readLock().lock();
+    try {
+      return List.copyOf(scripts.values());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public Optional<Variable> putVariable(Variable variable) {
+    Objects.requireNonNull(variable, "variable");
+    VariableKey key = new VariableKey(variable.scope(), variable.scopeId(), variable.name());
+    lock.writeLock().lock();
+    try {
+      return Optional.ofNullable(variables.put(key, variable));
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public boolean removeVariable(VariableScope scope, String scopeId, String name) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(name, "name");
+    lock.writeLock().lock();
+    try {
+      return variables.remove(new VariableKey(scope, scopeId, name)) != null;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public List<Variable> variables() {
+    lock.readLock().lock();
+    try {
+      return List.copyOf(variables.values());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+}

@@ -1,0 +1,331 @@
+package io.scripttask.scheduler.spi;
+
+import io.scripttask.scheduler.DuplicateScheduleException;
+import io.scripttask.scheduler.FireKey;
+import io.scripttask.scheduler.Job;
+import io.scripttask.scheduler.JobQuery;
+import io.scripttask.scheduler.JobStatus;
+import io.scripttask.scheduler.MaintenanceWindow;
+import io.scripttask.scheduler.NoSuchScheduleException;
+import io.scripttask.scheduler.Page;
+import io.scripttask.scheduler.PageResult;
+import io.scripttask.scheduler.Schedule;
+import io.scripttask.scheduler.ScheduleQuery;
+import io.scripttask.scheduler.ScheduleState;
+import io.scripttask.scheduler.Script;
+import io.scripttask.scheduler.StaleVersionException;
+import io.scripttask.scheduler.ValidationException;
+import io.scripttask.scheduler.Variable;
+import io.scripttask.scheduler.VariableScope;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the scheduler keeps everything it must not lose: schedules, jobs and their history,
+ * maintenance windows, scripts and variables. Every state change of the engine goes through this
+ * interface first (contract 8).
+ *
+ * <p><b>Sharing.</b> Several scheduler instances may share one store (cluster mode). Every method
+ * is therefore atomic on its own, and the methods that change state under contention are
+ * compare-and-set operations: {@link #update} compares the schedule's version, {@link #fire}
+ * compares the schedule's next fire time and inserts jobs under the unique {@link FireKey}, and
+ * {@link #transition} compares a job's status and version. A caller that loses a race learns it
+ * from the return value (or a {@link StaleVersionException}) and re-reads.
+ *
+ * <p><b>Database shape.</b> Each method is meant to be one or a few indexed statements: schedules
+ * keyed by id with an index on {@code (state, next_fire_time)}; jobs keyed by id, a unique index on
+ * {@code (schedule_id, fire_time, node_id)}, an index on {@code (status, priority, ready_at,
+ * sequence)} for dispatch, on {@code (sequence)} for listing, on {@code (finished_at)} for
+ * retention and on {@code (schedule_id, node_id, finished_at)} for dependency checks.
+ *
+ * <p><b>Values.</b> Everything returned is an immutable snapshot; changing the store later never
+ * changes a returned object. The store keeps no clock: every time is passed in by the caller.
+ * Versions are the store's: {@link #create} and {@link #insert} store version 0, every successful
+ * {@link #update}, {@link #fire} and {@link #transition} stores the previous version plus one.
+ *
+ * <p>Implementations must be thread-safe. Arguments are never null unless documented; a null
+ * argument throws {@link NullPointerException}.
+ */
+public interface SchedulerStore {
+
+  // ---------------------------------------------------------------- schedules
+
+  /**
+   * Stores a new schedule, atomically, with version 0.
+   *
+   * @param schedule the schedule; its version is ignored
+   * @return the stored schedule
+   * @throws DuplicateScheduleException if a schedule with that id exists
+   */
+  Schedule create(Schedule schedule);
+
+  /**
+   * Replaces a schedule if its stored version is still {@code expectedVersion} (compare-and-set;
+   * a database runs {@code UPDATE … WHERE id = ? AND version = ?}). The stored copy gets version
+   * {@code expectedVersion + 1}.
+   *
+   * @param schedule the new content; its id names the schedule, its version is ignored
+   * @param expectedVersion the version the change is based on
+   * @return the stored schedule
+   * @throws NoSuchScheduleException if no schedule has that id
+   * @throws StaleVersionException if the stored version differs
+   */
+  Schedule update(Schedule schedule, long expectedVersion);
+
+  /**
+   * Deletes a schedule, atomically. Its jobs stay, as history.
+   *
+   * @param scheduleId the id
+   * @return whether a schedule was deleted
+   */
+  boolean delete(String scheduleId);
+
+  /**
+   * Reads a schedule.
+   *
+   * @param scheduleId the id
+   * @return the schedule, or empty
+   */
+  Optional<Schedule> get(String scheduleId);
+
+  /**
+   * Lists schedules matching a query, ordered by id, one keyset page at a time: walking the pages
+   * returns every schedule that matched throughout the walk exactly once, with no duplicates.
+   *
+   * @param query the filters
+   * @param page the page; its cursor must come from a previous result of this method
+   * @return the page
+   * @throws ValidationException if the cursor is not one this store produced
+   */
+  PageResult<Schedule> list(ScheduleQuery query, Page page);
+
+  /**
+   * Counts schedules.
+   *
+   * @return how many schedules are stored
+   */
+  long scheduleCount();
+
+  /**
+   * Finds schedules due to fire: state {@link ScheduleState#ACTIVE} and {@code nextFireTime <=
+   * upTo}, ordered by next fire time then id, at most {@code limit}. Served from an index (cost
+   * independent of how many schedules are not due).
+   *
+   * @param upTo the latest next fire time to include
+   * @param limit the most schedules returned, at least 1
+   * @return the due schedules, earliest first
+   * @throws ValidationException if {@code limit} is below 1
+   */
+  List<Schedule> dueSchedules(Instant upTo, int limit);
+
+  /**
+   * The fire step, in one atomic step (one transaction): if the schedule exists, is {@link
+   * ScheduleState#ACTIVE} and its next fire time still equals {@code expectedNextFire}, sets its
+   * next fire time to {@code newNextFire}, its last fire time to {@code expectedNextFire},
+   * increments its version, and inserts {@code jobs} (with version 0), skipping every job whose
+   * fire key or id already exists; otherwise changes nothing. Of several callers firing the same
+   * schedule with the same expected time (threads or cluster instances), exactly one gets {@link
+   * FireOutcome.Status#FIRED}; a fire key never gets two jobs.
+   *
+   * @param scheduleId the schedule
+   * @param expectedNextFire the next fire time the caller read
+   * @param newNextFire the following fire time, or {@code null} when the trigger is exhausted;
+   *     must be after {@code expectedNextFire}
+   * @param jobs the jobs of this fire (and, for catch-up, of missed fires); each job's {@link
+   *     Job#scheduleId()} must be {@code scheduleId}; may be empty
+   * @return what happened, with the inserted jobs and the ignored keys
+   * @throws ValidationException if {@code newNextFire} is not after {@code expectedNextFire} or a
+   *     job belongs to another schedule (checked before anything changes)
+   */
+  FireOutcome fire(
+      String scheduleId, Instant expectedNextFire, Instant newNextFire, List<Job> jobs);
+
+  // ---------------------------------------------------------------- jobs
+
+  /**
+   * Reads a job.
+   *
+   * @param jobId the id
+   * @return the job, or empty
+   */
+  Optional<Job> job(String jobId);
+
+  /**
+   * Inserts a job (an ad-hoc run, for example), atomically, with version 0.
+   *
+   * @param job the job; its version is ignored
+   * @return true if inserted; false if a job with the same fire key or the same id exists (nothing
+   *     changes)
+   */
+  boolean insert(Job job);
+
+  /**
+   * Replaces a job if its stored status is still {@code expectedStatus} and its stored version
+   * still {@code expectedVersion} (compare-and-set; a database runs {@code UPDATE … WHERE id = ?
+   * AND status = ? AND version = ?}). Claims, waits, finishes, retries and cancellations all go
+   * through here; the fencing token and owner in {@code next} are stored as given. The stored copy
+   * gets version {@code expectedVersion + 1}.
+   *
+   * @param next the new content; its id names the job, its version is ignored
+   * @param expectedStatus the status the change is based on
+   * @param expectedVersion the version the change is based on
+   * @return the stored job, or empty if no job has that id or its status or version differ
+   * @throws ValidationException if {@code next} changes the job's identity: schedule id, fire key
+   *     or sequence
+   */
+  Optional<Job> transition(Job next, JobStatus expectedStatus, long expectedVersion);
+
+  /**
+   * Finds jobs ready to dispatch: status {@link JobStatus#QUEUED} or {@link JobStatus#WAITING}
+   * and {@link Job#readyAt()} (the retry time if set, else the due time) {@code <= now}; ordered by
+   * priority ({@code CRITICAL} first), then ready time, then sequence, then id (contract 5), at
+   * most {@code limit}. Served from an index. The result is a snapshot: claim each job with {@link
+   * #transition}, which fails if another instance claimed it first.
+   *
+   * @param now the current time
+   * @param limit the most jobs returned, at least 1
+   * @return the jobs, in dispatch order
+   * @throws ValidationException if {@code limit} is below 1
+   */
+  List<Job> dispatchable(Instant now, int limit);
+
+  /**
+   * Counts running jobs, in all and per node, group and schedule, consistently (one snapshot).
+   *
+   * @return the counts
+   */
+  RunningCounts runningCounts();
+
+  /**
+   * Lists jobs matching a query, newest first (descending sequence, then descending id), one
+   * keyset page at a time: no duplicates or gaps across pages.
+   *
+   * @param query the filters
+   * @param page the page; its cursor must come from a previous result of this method
+   * @return the page
+   * @throws ValidationException if the cursor is not one this store produced
+   */
+  PageResult<Job> jobs(JobQuery query, Page page);
+
+  /**
+   * Counts jobs by status, consistently (one snapshot).
+   *
+   * @return a count for every status (0 included), an unmodifiable map
+   */
+  Map<JobStatus, Long> countByStatus();
+
+  /**
+   * Finds the job of a schedule on a node that finished last (by finish time, then sequence):
+   * what dependency checks and overlap checks need.
+   *
+   * @param scheduleId the schedule ({@link Job#scheduleId()})
+   * @param nodeId the node
+   * @return the job, or empty if none finished
+   */
+  Optional<Job> lastFinished(String scheduleId, String nodeId);
+
+  /**
+   * Deletes finished jobs (final status) whose finish time is before {@code cutoff}, oldest first,
+   * at most {@code batch} of them, atomically per call; call again until it returns less than
+   * {@code batch}. Deleting a job frees its fire key; since a schedule's next fire only moves
+   * forward, an old key is never fired again.
+   *
+   * @param cutoff the finish time bound (exclusive)
+   * @param batch the most jobs deleted, at least 1
+   * @return how many were deleted
+   * @throws ValidationException if {@code batch} is below 1
+   */
+  int deleteFinishedBefore(Instant cutoff, int batch);
+
+  /**
+   * Returns a new number, greater than every number this store returned before (across a cluster:
+   * a database sequence). Used for {@link Job#sequence()} and fencing tokens.
+   *
+   * @return the number, at least 1
+   */
+  long nextSequence();
+
+  // ---------------------------------------------------------------- windows, scripts, variables
+
+  /**
+   * Stores a maintenance window, replacing any with the same id, atomically.
+   *
+   * @param window the window
+   * @return the window it replaced, or empty
+   */
+  Optional<MaintenanceWindow> putWindow(MaintenanceWindow window);
+
+  /**
+   * Removes a maintenance window.
+   *
+   * @param windowId the id
+   * @return whether a window was removed
+   */
+  boolean removeWindow(String windowId);
+
+  /**
+   * Lists the maintenance windows.
+   *
+   * @return the windows ordered by id, an unmodifiable list
+   */
+  List<MaintenanceWindow> windows();
+
+  /**
+   * Stores a script, replacing any with the same id, atomically.
+   *
+   * @param script the script
+   * @return the script it replaced, or empty
+   */
+  Optional<Script> putScript(Script script);
+
+  /**
+   * Removes a script.
+   *
+   * @param scriptId the id
+   * @return whether a script was removed
+   */
+  boolean removeScript(String scriptId);
+
+  /**
+   * Reads a script.
+   *
+   * @param scriptId the id
+   * @return the script, or empty
+   */
+  Optional<Script> script(String scriptId);
+
+  /**
+   * Lists the scripts.
+   *
+   * @return the scripts ordered by id, an unmodifiable list
+   */
+  List<Script> scripts();
+
+  /**
+   * Stores a variable, replacing any with the same scope, scope id and name, atomically.
+   *
+   * @param variable the variable (a secret's value is stored as given; a database adapter may
+   *     encrypt it)
+   * @return the variable it replaced, or empty
+   */
+  Optional<Variable> putVariable(Variable variable);
+
+  /**
+   * Removes a variable.
+   *
+   * @param scope its scope
+   * @param scopeId its scope id, {@code null} for {@link VariableScope#GLOBAL}
+   * @param name its name
+   * @return whether a variable was removed
+   */
+  boolean removeVariable(VariableScope scope, String scopeId, String name);
+
+  /**
+   * Lists the variables.
+   *
+   * @return the variables ordered by scope, scope id and name, an unmodifiable list
+   */
+  List<Variable> variables();
+}

@@ -1,0 +1,923 @@
+package io.scripttask.scheduler.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.scripttask.scheduler.DuplicateScheduleException;
+import io.scripttask.scheduler.FireKey;
+import io.scripttask.scheduler.Job;
+import io.scripttask.scheduler.JobQuery;
+import io.scripttask.scheduler.JobStatus;
+import io.scripttask.scheduler.MaintenanceWindow;
+import io.scripttask.scheduler.NoSuchScheduleException;
+import io.scripttask.scheduler.Page;
+import io.scripttask.scheduler.PageResult;
+import io.scripttask.scheduler.Priority;
+import io.scripttask.scheduler.Schedule;
+import io.scripttask.scheduler.ScheduleQuery;
+import io.scripttask.scheduler.ScheduleSpec;
+import io.scripttask.scheduler.ScheduleState;
+import io.scripttask.scheduler.Script;
+import io.scripttask.scheduler.SkipReason;
+import io.scripttask.scheduler.StaleVersionException;
+import io.scripttask.scheduler.Target;
+import io.scripttask.scheduler.TriggeredBy;
+import io.scripttask.scheduler.ValidationException;
+import io.scripttask.scheduler.Variable;
+import io.scripttask.scheduler.VariableScope;
+import io.scripttask.scheduler.WaitReason;
+import io.scripttask.scheduler.spi.CapturedOutput;
+import io.scripttask.scheduler.spi.FireOutcome;
+import io.scripttask.scheduler.spi.RunningCounts;
+import io.scripttask.scheduler.spi.SchedulerStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The contract every {@link SchedulerStore} keeps. An adapter's test extends this class and
+ * implements {@link #newStore()}; every test here then runs against the adapter. Each test gets a
+ * fresh, empty store.
+ */
+@Timeout(60)
+public abstract class SchedulerStoreContract {
+
+  /** A fixed instant most tests are relative to. */
+  protected static final Instant T0 = Instant.parse("2025-01-06T00:00:00Z");
+
+  /** The script the fixtures run. */
+  protected static final Script SCRIPT =
+      Script.builder("uptime").content("uptime").defaultTimeout(Duration.ofMinutes(1)).build();
+
+  /** The store under test. */
+  protected SchedulerStore store;
+
+  /**
+   * Creates a fresh, empty store.
+   *
+   * @return the store
+   */
+  protected abstract SchedulerStore newStore();
+
+  /** @return how many threads the race tests use; 4 unless overridden */
+  protected int raceThreads() {
+    return 4;
+  }
+
+  @BeforeEach
+  void createStore() {
+    store = newStore();
+  }
+
+  // ------------------------------------------------------------ fixtures
+
+  /**
+   * @param name the schedule's name (and id)
+   * @return a spec firing every minute on node "n1"
+   */
+  protected static ScheduleSpec spec(String name) {
+    return ScheduleSpec.named(name)
+        .cron("* * * * *")
+        .zone(ZoneId.of("UTC"))
+        .script(SCRIPT)
+        .target(Target.nodes("n1"))
+        .tags("t-" + name.length())
+        .build();
+  }
+
+  /**
+   * @param id the schedule id
+   * @param next its next fire time, or null
+   * @return an active schedule, version 0
+   */
+  protected static Schedule schedule(String id, Instant next) {
+    return Schedule.create(spec(id), next, T0, "alice");
+  }
+
+  /**
+   * @param id the job id
+   * @param scheduleId the schedule
+   * @param fireTime the fire time
+   * @param node the node
+   * @param priority the priority
+   * @param sequence the sequence
+   * @return a queued job due at its fire time
+   */
+  protected static Job job(
+      String id, String scheduleId, Instant fireTime, String node, Priority priority, long sequence) {
+    return Job.builder(id, scheduleId, new FireKey(scheduleId, fireTime, node))
+        .script(SCRIPT)
+        .priority(priority)
+        .sequence(sequence)
+        .groups(Set.of("g-" + node))
+        .createdAt(fireTime)
+        .build();
+  }
+
+  private Job insertQueued(String id, String scheduleId, Instant fireTime, String node, long seq) {
+    Job j = job(id, scheduleId, fireTime, node, Priority.NORMAL, seq);
+    assertThat(store.insert(j)).isTrue();
+    return store.job(id).orElseThrow();
+  }
+
+  private Job finish(Job j, JobStatus status, Instant at) {
+    Job running = store.transition(j.running(at, "inst-1", 1), j.status(), j.version()).orElseThrow();
+    return store
+        .transition(
+            running.finished(status, status == JobStatus.SUCCEEDED ? 0 : 1,
+                new CapturedOutput("out", false, 3), CapturedOutput.EMPTY, at),
+            JobStatus.RUNNING,
+            running.version())
+        .orElseThrow();
+  }
+
+  private static <T> T race(int threads, Callable<T> task, List<T> results) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return task.call();
+                }));
+      }
+      start.countDown();
+      for (Future<T> f : futures) {
+        results.add(f.get(30, TimeUnit.SECONDS));
+      }
+      return null;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ------------------------------------------------------------ schedules
+
+  @Test
+  void createStoresScheduleWithVersionZeroAndGetReturnsIt() {
+    Schedule created = store.create(schedule("a", T0).withVersion(7));
+    assertThat(created.version()).isZero();
+    assertThat(store.get("a")).contains(created);
+    assertThat(store.get("missing")).isEmpty();
+    assertThat(store.scheduleCount()).isEqualTo(1);
+  }
+
+  @Test
+  void createWithTakenIdThrowsDuplicateScheduleException() {
+    store.create(schedule("a", T0));
+    assertThatThrownBy(() -> store.create(schedule("a", T0.plusSeconds(60))))
+        .isInstanceOf(DuplicateScheduleException.class)
+        .satisfies(e -> assertThat(((DuplicateScheduleException) e).scheduleId()).isEqualTo("a"));
+    assertThat(store.get("a").orElseThrow().nextFireTime()).isEqualTo(T0);
+  }
+
+  @Test
+  void updateWithCurrentVersionStoresChangeAndIncrementsVersion() {
+    Schedule created = store.create(schedule("a", T0));
+    Schedule paused = created.withState(ScheduleState.PAUSED, T0.plusSeconds(5), "bob");
+    Schedule stored = store.update(paused, 0);
+    assertThat(stored.version()).isEqualTo(1);
+    assertThat(stored.state()).isEqualTo(ScheduleState.PAUSED);
+    assertThat(stored.updatedBy()).isEqualTo("bob");
+    assertThat(store.get("a")).contains(stored);
+    assertThat(store.update(stored.withConsecutiveFailures(2), 1).version()).isEqualTo(2);
+  }
+
+  @Test
+  void updateWithStaleVersionThrowsAndChangesNothing() {
+    Schedule created = store.create(schedule("a", T0));
+    store.update(created.withConsecutiveFailures(1), 0);
+    assertThatThrownBy(() -> store.update(created.withConsecutiveFailures(5), 0))
+        .isInstanceOf(StaleVersionException.class)
+        .satisfies(
+            e -> {
+              StaleVersionException s = (StaleVersionException) e;
+              assertThat(s.id()).isEqualTo("a");
+              assertThat(s.expectedVersion()).isZero();
+              assertThat(s.actualVersion()).isEqualTo(1);
+            });
+    assertThat(store.get("a").orElseThrow().consecutiveFailures()).isEqualTo(1);
+  }
+
+  @Test
+  void updateOfMissingScheduleThrowsNoSuchSchedule() {
+    assertThatThrownBy(() -> store.update(schedule("ghost", T0), 0))
+        .isInstanceOf(NoSuchScheduleException.class)
+        .hasMessageContaining("ghost");
+  }
+
+  @Test
+  void concurrentUpdatesOfSameVersionLetExactlyOneWin() throws Exception {
+    Schedule created = store.create(schedule("a", T0));
+    List<Boolean> results = new ArrayList<>();
+    race(
+        raceThreads(),
+        () -> {
+          try {
+            store.update(created.withConsecutiveFailures(3), 0);
+            return true;
+          } catch (StaleVersionException e) {
+            return false;
+          }
+        },
+        results);
+    assertThat(results.stream().filter(b -> b).count()).isEqualTo(1);
+    assertThat(store.get("a").orElseThrow().version()).isEqualTo(1);
+  }
+
+  @Test
+  void deleteRemovesScheduleFromReadsAndDueButKeepsItsJobs() {
+    store.create(schedule("a", T0));
+    store.insert(job("j1", "a", T0, "n1", Priority.NORMAL, 1));
+    assertThat(store.delete("a")).isTrue();
+    assertThat(store.delete("a")).isFalse();
+    assertThat(store.get("a")).isEmpty();
+    assertThat(store.dueSchedules(T0.plusSeconds(3600), 10)).isEmpty();
+    assertThat(store.job("j1")).isPresent();
+    assertThat(store.scheduleCount()).isZero();
+  }
+
+  @Test
+  void dueSchedulesReturnsOnlyActiveDueOnesOrderedByNextFireThenIdWithinLimit() {
+    store.create(schedule("late", T0.plusSeconds(30)));
+    store.create(schedule("b", T0));
+    store.create(schedule("a", T0));
+    store.create(schedule("future", T0.plusSeconds(61)));
+    store.create(schedule("exhausted", null));
+    Schedule paused = store.create(schedule("paused", T0));
+    store.update(paused.withState(ScheduleState.PAUSED, T0, "bob"), 0);
+    Schedule auto = store.create(schedule("auto", T0));
+    store.update(auto.withState(ScheduleState.AUTO_PAUSED, T0, "scheduler"), 0);
+
+    assertThat(store.dueSchedules(T0.plusSeconds(60), 10))
+        .extracting(Schedule::id)
+        .containsExactly("a", "b", "late");
+    assertThat(store.dueSchedules(T0.plusSeconds(60), 2))
+        .extracting(Schedule::id)
+        .containsExactly("a", "b");
+    assertThat(store.dueSchedules(T0.minusSeconds(1), 10)).isEmpty();
+    assertThatThrownBy(() -> store.dueSchedules(T0, 0))
+        .isInstanceOf(ValidationException.class)
+        .hasMessage("limit must be at least 1, but was 0");
+  }
+
+  @Test
+  void dueSchedulesFollowsUpdatesOfNextFireAndState() {
+    Schedule a = store.create(schedule("a", T0));
+    Schedule moved = store.update(a.withNextFireTime(T0.plusSeconds(600)), 0);
+    assertThat(store.dueSchedules(T0.plusSeconds(60), 10)).isEmpty();
+    assertThat(store.dueSchedules(T0.plusSeconds(600), 10)).containsExactly(moved);
+    Schedule paused = store.update(moved.withState(ScheduleState.PAUSED, T0, "bob"), 1);
+    assertThat(store.dueSchedules(T0.plusSeconds(600), 10)).isEmpty();
+    store.update(paused.withState(ScheduleState.ACTIVE, T0, "bob"), 2);
+    assertThat(store.dueSchedules(T0.plusSeconds(600), 10)).extracting(Schedule::id)
+        .containsExactly("a");
+  }
+
+  @Test
+  void listFiltersByStateTagAndScriptAndPagesByIdWithoutGapsOrDuplicates() {
+    for (int i = 0; i < 23; i++) {
+      Schedule s = store.create(schedule(String.format("s%02d", i), T0));
+      if (i % 3 == 0) {
+        store.update(s.withState(ScheduleState.PAUSED, T0, "bob"), 0);
+      }
+    }
+    List<String> seen = new ArrayList<>();
+    Page page = Page.first(5);
+    int pages = 0;
+    while (page != null) {
+      PageResult<Schedule> result = store.list(ScheduleQuery.all(), page);
+      result.items().forEach(s -> seen.add(s.id()));
+      page = result.next().orElse(null);
+      pages++;
+    }
+    assertThat(pages).isEqualTo(5);
+    assertThat(seen).hasSize(23).doesNotHaveDuplicates().isSorted();
+
+    PageResult<Schedule> paused =
+        store.list(ScheduleQuery.all().states(ScheduleState.PAUSED), Page.first(100));
+    assertThat(paused.items()).hasSize(8).allMatch(s -> s.state() == ScheduleState.PAUSED);
+    assertThat(paused.hasNext()).isFalse();
+    assertThat(store.list(ScheduleQuery.all().tag("t-3"), Page.first(100)).items()).hasSize(23);
+    assertThat(store.list(ScheduleQuery.all().tag("nope"), Page.first(100)).items()).isEmpty();
+    assertThat(store.list(ScheduleQuery.all().script("uptime"), Page.first(100)).items())
+        .hasSize(23);
+  }
+
+  @Test
+  void listRejectsACursorItDidNotProduce() {
+    assertThatThrownBy(() -> store.list(ScheduleQuery.all(), Page.after("garbage", 5)))
+        .isInstanceOf(ValidationException.class);
+    assertThatThrownBy(() -> store.jobs(JobQuery.all(), Page.after("garbage", 5)))
+        .isInstanceOf(ValidationException.class);
+  }
+
+  // ------------------------------------------------------------ fire
+
+  @Test
+  void fireAdvancesScheduleAndInsertsJobsAtomically() {
+    store.create(schedule("a", T0));
+    Instant next = T0.plusSeconds(60);
+    FireOutcome outcome =
+        store.fire(
+            "a",
+            T0,
+            next,
+            List.of(
+                job("j1", "a", T0, "n1", Priority.NORMAL, 1),
+                job("j2", "a", T0, "n2", Priority.NORMAL, 2)));
+    assertThat(outcome.fired()).isTrue();
+    assertThat(outcome.status()).isEqualTo(FireOutcome.Status.FIRED);
+    assertThat(outcome.inserted()).extracting(Job::id).containsExactly("j1", "j2");
+    assertThat(outcome.ignored()).isEmpty();
+    Schedule after = store.get("a").orElseThrow();
+    assertThat(after).isEqualTo(outcome.schedule());
+    assertThat(after.nextFireTime()).isEqualTo(next);
+    assertThat(after.lastFireTime()).isEqualTo(T0);
+    assertThat(after.version()).isEqualTo(1);
+    assertThat(store.job("j1")).contains(outcome.inserted().get(0));
+    assertThat(store.dueSchedules(T0, 10)).isEmpty();
+    assertThat(store.dueSchedules(next, 10)).containsExactly(after);
+  }
+
+  @Test
+  void fireWithExhaustedTriggerRemovesScheduleFromDue() {
+    store.create(schedule("once", T0));
+    FireOutcome outcome = store.fire("once", T0, null, List.of());
+    assertThat(outcome.fired()).isTrue();
+    assertThat(outcome.schedule().nextFireTime()).isNull();
+    assertThat(store.dueSchedules(Instant.MAX, 10)).isEmpty();
+  }
+
+  @Test
+  void fireWithStaleExpectedTimeChangesNothing() {
+    store.create(schedule("a", T0));
+    store.fire("a", T0, T0.plusSeconds(60), List.of(job("j1", "a", T0, "n1", Priority.NORMAL, 1)));
+    FireOutcome again =
+        store.fire(
+            "a", T0, T0.plusSeconds(60), List.of(job("j9", "a", T0, "n9", Priority.NORMAL, 9)));
+    assertThat(again.status()).isEqualTo(FireOutcome.Status.STALE);
+    assertThat(again.fired()).isFalse();
+    assertThat(again.inserted()).isEmpty();
+    assertThat(again.schedule().version()).isEqualTo(1);
+    assertThat(store.job("j9")).isEmpty();
+  }
+
+  @Test
+  void fireOfPausedOrMissingScheduleChangesNothing() {
+    Schedule a = store.create(schedule("a", T0));
+    store.update(a.withState(ScheduleState.PAUSED, T0, "bob"), 0);
+    FireOutcome paused =
+        store.fire("a", T0, T0.plusSeconds(60), List.of(job("j1", "a", T0, "n1", Priority.NORMAL, 1)));
+    assertThat(paused.status()).isEqualTo(FireOutcome.Status.NOT_ACTIVE);
+    assertThat(store.job("j1")).isEmpty();
+    assertThat(store.get("a").orElseThrow().nextFireTime()).isEqualTo(T0);
+
+    FireOutcome missing = store.fire("ghost", T0, T0.plusSeconds(60), List.of());
+    assertThat(missing.status()).isEqualTo(FireOutcome.Status.NOT_FOUND);
+    assertThat(missing.current()).isEmpty();
+  }
+
+  @Test
+  void fireIgnoresJobsWhoseFireKeyOrIdAlreadyExists() {
+    store.create(schedule("a", T0));
+    store.insert(job("early", "a", T0, "n1", Priority.NORMAL, 1));
+    FireOutcome outcome =
+        store.fire(
+            "a",
+            T0,
+            T0.plusSeconds(60),
+            List.of(
+                job("dup-key", "a", T0, "n1", Priority.NORMAL, 2),
+                job("fresh", "a", T0, "n2", Priority.NORMAL, 3),
+                job("early", "a", T0, "n3", Priority.NORMAL, 4)));
+    assertThat(outcome.fired()).isTrue();
+    assertThat(outcome.inserted()).extracting(Job::id).containsExactly("fresh");
+    assertThat(outcome.ignored())
+        .containsExactly(new FireKey("a", T0, "n1"), new FireKey("a", T0, "n3"));
+    assertThat(store.job("dup-key")).isEmpty();
+    assertThat(store.jobs(JobQuery.all(), Page.first(10)).items()).hasSize(2);
+  }
+
+  @Test
+  void fireRejectsForeignJobsAndANextFireNotAfterTheExpectedOneBeforeChangingAnything() {
+    store.create(schedule("a", T0));
+    assertThatThrownBy(
+            () ->
+                store.fire(
+                    "a", T0, T0.plusSeconds(60), List.of(job("x", "b", T0, "n1", Priority.NORMAL, 1))))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("jobs must");
+    assertThatThrownBy(() -> store.fire("a", T0, T0, List.of()))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageStartingWith("newNextFire must be after expectedNextFire");
+    assertThat(store.get("a").orElseThrow().version()).isZero();
+    assertThat(store.job("x")).isEmpty();
+  }
+
+  @Test
+  void twoThreadsFiringTheSameScheduleLetExactlyOneWin() throws Exception {
+    for (int round = 0; round < 25; round++) {
+      String id = "race" + round;
+      store.create(schedule(id, T0));
+      List<FireOutcome> outcomes = new ArrayList<>();
+      race(
+          2,
+          () ->
+              store.fire(
+                  id,
+                  T0,
+                  T0.plusSeconds(60),
+                  List.of(
+                      job(id + "-" + Thread.currentThread().getId(), id, T0, "n1", Priority.NORMAL,
+                          store.nextSequence()))),
+          outcomes);
+      assertThat(outcomes.stream().filter(FireOutcome::fired).count()).isEqualTo(1);
+      assertThat(outcomes.stream().filter(o -> o.status() == FireOutcome.Status.STALE).count())
+          .isEqualTo(1);
+      assertThat(store.jobs(JobQuery.all().schedule(id), Page.first(10)).items()).hasSize(1);
+      assertThat(store.get(id).orElseThrow().version()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void instancesFiringConcurrentlyInALoopRunEveryFireKeyExactlyOnce() throws Exception {
+    int schedules = 20;
+    int fires = 15;
+    for (int i = 0; i < schedules; i++) {
+      store.create(schedule("loop" + i, T0));
+    }
+    Instant end = T0.plusSeconds(60L * fires);
+    List<Integer> firedCounts = new ArrayList<>();
+    race(
+        raceThreads(),
+        () -> {
+          int fired = 0;
+          String me = "i" + Thread.currentThread().getId();
+          while (true) {
+            List<Schedule> dueNow = store.dueSchedules(end.minusSeconds(1), 7);
+            if (dueNow.isEmpty()) {
+              return fired;
+            }
+            for (Schedule s : dueNow) {
+              Instant t = s.nextFireTime();
+              Job j =
+                  job(me + "-" + store.nextSequence(), s.id(), t, "n1", Priority.NORMAL,
+                      store.nextSequence());
+              if (store.fire(s.id(), t, t.plusSeconds(60), List.of(j)).fired()) {
+                fired++;
+              }
+            }
+          }
+        },
+        firedCounts);
+    assertThat(firedCounts.stream().mapToInt(Integer::intValue).sum()).isEqualTo(schedules * fires);
+    List<Job> all = new ArrayList<>();
+    Page page = Page.first(100);
+    while (page != null) {
+      PageResult<Job> r = store.jobs(JobQuery.all(), page);
+      all.addAll(r.items());
+      page = r.next().orElse(null);
+    }
+    assertThat(all).hasSize(schedules * fires);
+    assertThat(all.stream().map(Job::fireKey).collect(Collectors.toSet()))
+        .hasSize(schedules * fires);
+    for (int i = 0; i < schedules; i++) {
+      assertThat(store.get("loop" + i).orElseThrow().nextFireTime()).isEqualTo(end);
+    }
+  }
+
+  // ------------------------------------------------------------ jobs
+
+  @Test
+  void insertStoresVersionZeroAndRefusesDuplicateFireKeyOrId() {
+    Job j = job("j1", "a", T0, "n1", Priority.NORMAL, 1).toBuilder().version(5).build();
+    assertThat(store.insert(j)).isTrue();
+    assertThat(store.job("j1").orElseThrow().version()).isZero();
+    assertThat(store.insert(job("j2", "a", T0, "n1", Priority.HIGH, 2))).isFalse();
+    assertThat(store.insert(job("j1", "a", T0.plusSeconds(1), "n1", Priority.HIGH, 3))).isFalse();
+    assertThat(store.job("j2")).isEmpty();
+    assertThat(store.job("j1").orElseThrow().priority()).isEqualTo(Priority.NORMAL);
+  }
+
+  @Test
+  void adHocJobsWithTheSameRequestTimeDoNotCollide() {
+    Job a =
+        Job.builder("h1", "a", FireKey.adHoc("h1", T0, "n1"))
+            .script(SCRIPT)
+            .triggeredBy(TriggeredBy.user("bob"))
+            .build();
+    Job b =
+        Job.builder("h2", null, FireKey.adHoc("h2", T0, "n1"))
+            .script(SCRIPT)
+            .triggeredBy(TriggeredBy.user("bob"))
+            .build();
+    assertThat(store.insert(a)).isTrue();
+    assertThat(store.insert(b)).isTrue();
+    assertThat(store.jobs(JobQuery.all().schedule("a"), Page.first(10)).items())
+        .extracting(Job::id)
+        .containsExactly("h1");
+  }
+
+  @Test
+  void dispatchableOrdersByPriorityThenDueTimeThenSequence() {
+    store.insert(job("low-early", "a", T0, "n1", Priority.LOW, 1));
+    store.insert(job("normal-late", "a", T0.plusSeconds(20), "n2", Priority.NORMAL, 2));
+    store.insert(job("normal-early-seq9", "a", T0.plusSeconds(10), "n3", Priority.NORMAL, 9));
+    store.insert(job("normal-early-seq3", "a", T0.plusSeconds(10), "n4", Priority.NORMAL, 3));
+    store.insert(job("critical-late", "a", T0.plusSeconds(30), "n5", Priority.CRITICAL, 5));
+    store.insert(job("high", "a", T0.plusSeconds(25), "n6", Priority.HIGH, 6));
+
+    assertThat(store.dispatchable(T0.plusSeconds(60), 10))
+        .extracting(Job::id)
+        .containsExactly(
+            "critical-late",
+            "high",
+            "normal-early-seq3",
+            "normal-early-seq9",
+            "normal-late",
+            "low-early");
+    assertThat(store.dispatchable(T0.plusSeconds(60), 3))
+        .extracting(Job::id)
+        .containsExactly("critical-late", "high", "normal-early-seq3");
+  }
+
+  @Test
+  void dispatchableLeavesOutFutureRunningAndFinishedJobsAndUsesTheRetryTime() {
+    Job due = insertQueued("due", "a", T0, "n1", 1);
+    insertQueued("future", "a", T0.plusSeconds(120), "n2", 2);
+    Job running = insertQueued("running", "a", T0, "n3", 3);
+    store.transition(running.running(T0, "inst-1", 1), JobStatus.QUEUED, 0).orElseThrow();
+    Job done = insertQueued("done", "a", T0, "n4", 4);
+    finish(done, JobStatus.SUCCEEDED, T0.plusSeconds(1));
+    Job waiting = insertQueued("waiting", "a", T0, "n5", 5);
+    store.transition(waiting.waiting(WaitReason.NODE_LIMIT, "n5 busy"), JobStatus.QUEUED, 0)
+        .orElseThrow();
+    assertThat(
+            store.insert(
+                job("retried", "a", T0, "n6", Priority.NORMAL, 6).toBuilder().maxAttempts(3).build()))
+        .isTrue();
+    Job attempt1 = finishRunning(store.job("retried").orElseThrow());
+    Job attempt2 =
+        store
+            .transition(attempt1.retryAt(T0.plusSeconds(90)), JobStatus.RUNNING, attempt1.version())
+            .orElseThrow();
+    assertThat(attempt2.attempt()).isEqualTo(2);
+    assertThat(attempt2.readyAt()).isEqualTo(T0.plusSeconds(90));
+
+    assertThat(store.dispatchable(T0.plusSeconds(60), 10))
+        .extracting(Job::id)
+        .containsExactly("due", "waiting");
+    assertThat(store.dispatchable(T0.plusSeconds(120), 10))
+        .extracting(Job::id)
+        .containsExactly("due", "waiting", "retried", "future");
+    assertThat(due.status()).isEqualTo(JobStatus.QUEUED);
+  }
+
+  private Job finishRunning(Job queued) {
+    return store.transition(queued.running(T0, "inst-1", 1), JobStatus.QUEUED, queued.version())
+        .orElseThrow();
+  }
+
+  @Test
+  void transitionIsACompareAndSetOnStatusAndVersion() {
+    Job j = insertQueued("j1", "a", T0, "n1", 1);
+    Optional<Job> claimed = store.transition(j.running(T0, "inst-1", 7), JobStatus.QUEUED, 0);
+    assertThat(claimed).isPresent();
+    assertThat(claimed.get().version()).isEqualTo(1);
+    assertThat(claimed.get().owner()).isEqualTo("inst-1");
+    assertThat(claimed.get().fencingToken()).isEqualTo(7);
+    assertThat(store.job("j1")).isEqualTo(claimed);
+
+    assertThat(store.transition(j.running(T0, "inst-2", 8), JobStatus.QUEUED, 0)).isEmpty();
+    assertThat(store.transition(j.running(T0, "inst-2", 8), JobStatus.QUEUED, 1)).isEmpty();
+    assertThat(store.transition(j.running(T0, "inst-2", 8), JobStatus.RUNNING, 0)).isEmpty();
+    Job ghost = job("ghost", "a", T0, "n9", Priority.NORMAL, 9);
+    assertThat(store.transition(ghost, JobStatus.QUEUED, 0)).isEmpty();
+    assertThat(store.job("j1").orElseThrow().owner()).isEqualTo("inst-1");
+  }
+
+  @Test
+  void concurrentClaimsOfOneJobLetExactlyOneWin() throws Exception {
+    for (int round = 0; round < 25; round++) {
+      Job j = insertQueued("c" + round, "a", T0.plusSeconds(round), "n1", round);
+      List<Optional<Job>> claims = new ArrayList<>();
+      long token = round + 1L;
+      race(
+          raceThreads(),
+          () ->
+              store.transition(
+                  j.running(T0, "inst-" + Thread.currentThread().getId(), token),
+                  JobStatus.QUEUED,
+                  j.version()),
+          claims);
+      assertThat(claims.stream().filter(Optional::isPresent).count()).isEqualTo(1);
+      Job winner = claims.stream().flatMap(Optional::stream).findFirst().orElseThrow();
+      assertThat(store.job(j.id())).contains(winner);
+    }
+    assertThat(store.runningCounts().global()).isEqualTo(25);
+  }
+
+  @Test
+  void transitionRefusesToChangeAJobsIdentity() {
+    Job j = insertQueued("j1", "a", T0, "n1", 1);
+    Job moved =
+        Job.builder("j1", "a", new FireKey("a", T0, "n2")).script(SCRIPT).sequence(1).build();
+    assertThatThrownBy(() -> store.transition(moved, JobStatus.QUEUED, 0))
+        .isInstanceOf(ValidationException.class);
+    assertThat(store.job("j1")).contains(j);
+  }
+
+  @Test
+  void runningCountsCountRunningJobsByNodeGroupAndSchedule() {
+    assertThat(store.runningCounts()).isEqualTo(RunningCounts.NONE);
+    Job a1 = insertQueued("a1", "a", T0, "n1", 1);
+    Job a2 = insertQueued("a2", "a", T0, "n2", 2);
+    Job b1 = insertQueued("b1", "b", T0, "n1", 3);
+    insertQueued("b2", "b", T0, "n2", 4);
+    Job ra1 = finishRunning(a1);
+    finishRunning(a2);
+    finishRunning(b1);
+
+    RunningCounts counts = store.runningCounts();
+    assertThat(counts.global()).isEqualTo(3);
+    assertThat(counts.node("n1")).isEqualTo(2);
+    assertThat(counts.node("n2")).isEqualTo(1);
+    assertThat(counts.group("g-n1")).isEqualTo(2);
+    assertThat(counts.schedule("a")).isEqualTo(2);
+    assertThat(counts.schedule("b")).isEqualTo(1);
+    assertThat(counts.node("nowhere")).isZero();
+
+    store.transition(
+        ra1.finished(JobStatus.SUCCEEDED, 0, CapturedOutput.EMPTY, CapturedOutput.EMPTY, T0),
+        JobStatus.RUNNING,
+        ra1.version());
+    counts = store.runningCounts();
+    assertThat(counts.global()).isEqualTo(2);
+    assertThat(counts.node("n1")).isEqualTo(1);
+    assertThat(counts.schedule("a")).isEqualTo(1);
+  }
+
+  @Test
+  void countByStatusCountsEveryStatus() {
+    insertQueued("q", "a", T0, "n1", 1);
+    Job w = insertQueued("w", "a", T0, "n2", 2);
+    store.transition(w.waiting(WaitReason.MAINTENANCE_WINDOW, null), JobStatus.QUEUED, 0);
+    Job s = insertQueued("s", "a", T0, "n3", 3);
+    store.transition(s.skipped(SkipReason.NODE_QUARANTINED, "quarantined", T0), JobStatus.QUEUED, 0);
+    finish(insertQueued("ok", "a", T0, "n4", 4), JobStatus.SUCCEEDED, T0);
+    finish(insertQueued("ko", "a", T0, "n5", 5), JobStatus.FAILED, T0);
+
+    Map<JobStatus, Long> counts = store.countByStatus();
+    assertThat(counts).hasSize(JobStatus.values().length);
+    assertThat(counts.get(JobStatus.QUEUED)).isEqualTo(1);
+    assertThat(counts.get(JobStatus.WAITING)).isEqualTo(1);
+    assertThat(counts.get(JobStatus.SKIPPED)).isEqualTo(1);
+    assertThat(counts.get(JobStatus.SUCCEEDED)).isEqualTo(1);
+    assertThat(counts.get(JobStatus.FAILED)).isEqualTo(1);
+    assertThat(counts.get(JobStatus.RUNNING)).isZero();
+    assertThat(counts.get(JobStatus.CANCELLED)).isZero();
+  }
+
+  @Test
+  void jobsQueryFiltersAndPagesNewestFirstWithoutGapsOrDuplicates() {
+    for (int i = 1; i <= 40; i++) {
+      Job j = insertQueued("j" + i, i % 2 == 0 ? "even" : "odd", T0.plusSeconds(i), "n" + (i % 4), i);
+      if (i % 5 == 0) {
+        finish(j, JobStatus.FAILED, T0.plusSeconds(100 + i));
+      }
+    }
+    List<String> seen = new ArrayList<>();
+    Page page = Page.first(7);
+    while (page != null) {
+      PageResult<Job> r = store.jobs(JobQuery.all(), page);
+      r.items().forEach(j -> seen.add(j.id()));
+      page = r.next().orElse(null);
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 40; i >= 1; i--) {
+      expected.add("j" + i);
+    }
+    assertThat(seen).isEqualTo(expected);
+
+    assertThat(store.jobs(JobQuery.all().statuses(JobStatus.FAILED), Page.first(100)).items())
+        .extracting(Job::id)
+        .containsExactly("j40", "j35", "j30", "j25", "j20", "j15", "j10", "j5");
+    assertThat(
+            store.jobs(JobQuery.all().schedule("even").node("n0"), Page.first(100)).items())
+        .extracting(Job::id)
+        .containsExactly("j40", "j36", "j32", "j28", "j24", "j20", "j16", "j12", "j8", "j4");
+    assertThat(
+            store.jobs(
+                    JobQuery.all().createdBetween(T0.plusSeconds(10), T0.plusSeconds(13)),
+                    Page.first(100))
+                .items())
+        .extracting(Job::id)
+        .containsExactly("j12", "j11", "j10");
+    assertThat(
+            store.jobs(
+                    JobQuery.all().finishedBetween(T0.plusSeconds(120), T0.plusSeconds(131)),
+                    Page.first(100))
+                .items())
+        .extracting(Job::id)
+        .containsExactly("j30", "j25", "j20");
+    assertThat(store.jobs(JobQuery.all().owner("inst-1"), Page.first(100)).items()).hasSize(8);
+  }
+
+  @Test
+  void jobPagesNeitherRepeatNorSkipWhenJobsAreAddedBetweenPages() {
+    for (int i = 1; i <= 10; i++) {
+      insertQueued("j" + i, "a", T0, "n" + i, i);
+    }
+    PageResult<Job> first = store.jobs(JobQuery.all(), Page.first(4));
+    insertQueued("j11", "a", T0, "n11", 11);
+    List<String> rest = new ArrayList<>();
+    Page page = first.next().orElseThrow();
+    while (page != null) {
+      PageResult<Job> r = store.jobs(JobQuery.all(), page);
+      r.items().forEach(j -> rest.add(j.id()));
+      page = r.next().orElse(null);
+    }
+    assertThat(first.items()).extracting(Job::id).containsExactly("j10", "j9", "j8", "j7");
+    assertThat(rest).containsExactly("j6", "j5", "j4", "j3", "j2", "j1");
+  }
+
+  @Test
+  void lastFinishedReturnsTheLatestFinishedJobOfTheScheduleOnTheNode() {
+    assertThat(store.lastFinished("a", "n1")).isEmpty();
+    finish(insertQueued("old", "a", T0, "n1", 1), JobStatus.SUCCEEDED, T0.plusSeconds(10));
+    Job latest =
+        finish(insertQueued("new", "a", T0.plusSeconds(60), "n1", 2), JobStatus.FAILED,
+            T0.plusSeconds(70));
+    finish(insertQueued("other-node", "a", T0.plusSeconds(90), "n2", 3), JobStatus.SUCCEEDED,
+        T0.plusSeconds(95));
+    finish(insertQueued("other-schedule", "b", T0.plusSeconds(90), "n1", 4), JobStatus.SUCCEEDED,
+        T0.plusSeconds(95));
+    insertQueued("pending", "a", T0.plusSeconds(120), "n1", 5);
+
+    assertThat(store.lastFinished("a", "n1")).contains(latest);
+    assertThat(store.lastFinished("a", "n2").orElseThrow().id()).isEqualTo("other-node");
+    assertThat(store.lastFinished("c", "n1")).isEmpty();
+  }
+
+  @Test
+  void deleteFinishedBeforeDeletesOldestFinishedJobsInBatches() {
+    for (int i = 1; i <= 7; i++) {
+      finish(insertQueued("f" + i, "a", T0.plusSeconds(i), "n1", i), JobStatus.SUCCEEDED,
+          T0.plusSeconds(100 + i));
+    }
+    insertQueued("pending", "a", T0, "n2", 20);
+    Instant cutoff = T0.plusSeconds(106);
+
+    assertThat(store.deleteFinishedBefore(cutoff, 2)).isEqualTo(2);
+    assertThat(store.job("f1")).isEmpty();
+    assertThat(store.job("f2")).isEmpty();
+    assertThat(store.job("f3")).isPresent();
+    assertThat(store.deleteFinishedBefore(cutoff, 2)).isEqualTo(2);
+    assertThat(store.deleteFinishedBefore(cutoff, 2)).isEqualTo(1);
+    assertThat(store.deleteFinishedBefore(cutoff, 2)).isZero();
+    assertThat(store.jobs(JobQuery.all(), Page.first(100)).items())
+        .extracting(Job::id)
+        .containsExactly("pending", "f7", "f6");
+    assertThat(store.countByStatus().get(JobStatus.SUCCEEDED)).isEqualTo(2);
+    assertThat(store.lastFinished("a", "n1").orElseThrow().id()).isEqualTo("f7");
+    assertThatThrownBy(() -> store.deleteFinishedBefore(cutoff, 0))
+        .isInstanceOf(ValidationException.class);
+  }
+
+  @Test
+  void nextSequenceIsStrictlyIncreasingAndUniqueAcrossThreads() throws Exception {
+    long first = store.nextSequence();
+    assertThat(first).isPositive();
+    assertThat(store.nextSequence()).isGreaterThan(first);
+    List<List<Long>> perThread = new ArrayList<>();
+    race(
+        raceThreads(),
+        () -> {
+          List<Long> mine = new ArrayList<>();
+          for (int i = 0; i < 500; i++) {
+            mine.add(store.nextSequence());
+          }
+          return mine;
+        },
+        perThread);
+    Set<Long> all = new HashSet<>();
+    for (List<Long> mine : perThread) {
+      assertThat(mine).isSorted();
+      all.addAll(mine);
+    }
+    assertThat(all).hasSize(raceThreads() * 500).allMatch(v -> v > first);
+  }
+
+  // ------------------------------------------------------------ windows, scripts, variables
+
+  @Test
+  void windowsCanBePutReplacedListedAndRemoved() {
+    MaintenanceWindow w1 =
+        MaintenanceWindow.builder("w1").cron("0 22 * * *").zone(ZoneId.of("UTC"))
+            .duration(Duration.ofHours(2)).build();
+    MaintenanceWindow w0 =
+        MaintenanceWindow.builder("w0").cron("0 1 * * *").zone(ZoneId.of("UTC"))
+            .duration(Duration.ofHours(1)).build();
+    assertThat(store.putWindow(w1)).isEmpty();
+    assertThat(store.putWindow(w0)).isEmpty();
+    MaintenanceWindow w1b = w1.toBuilder().duration(Duration.ofHours(3)).build();
+    assertThat(store.putWindow(w1b)).contains(w1);
+    assertThat(store.windows()).containsExactly(w0, w1b);
+    assertThat(store.removeWindow("w0")).isTrue();
+    assertThat(store.removeWindow("w0")).isFalse();
+    assertThat(store.windows()).containsExactly(w1b);
+  }
+
+  @Test
+  void scriptsCanBePutReplacedReadListedAndRemoved() {
+    Script b = Script.builder("b").content("echo b").build();
+    assertThat(store.putScript(SCRIPT)).isEmpty();
+    assertThat(store.putScript(b)).isEmpty();
+    Script b2 = Script.builder("b").content("echo b2").build();
+    assertThat(store.putScript(b2)).contains(b);
+    assertThat(store.script("b")).contains(b2);
+    assertThat(store.script("nope")).isEmpty();
+    assertThat(store.scripts()).containsExactly(b2, SCRIPT);
+    assertThat(store.removeScript("b")).isTrue();
+    assertThat(store.removeScript("b")).isFalse();
+    assertThat(store.scripts()).containsExactly(SCRIPT);
+  }
+
+  @Test
+  void variablesAreKeyedByScopeScopeIdAndName() {
+    Variable global = Variable.global("REGION", "eu");
+    Variable node = Variable.node("n1", "REGION", "us");
+    Variable secret = Variable.group("web", "TOKEN", "s3cr3t").asSecret();
+    assertThat(store.putVariable(node)).isEmpty();
+    assertThat(store.putVariable(secret)).isEmpty();
+    assertThat(store.putVariable(global)).isEmpty();
+    Variable global2 = Variable.global("REGION", "ap");
+    assertThat(store.putVariable(global2)).contains(global);
+    assertThat(store.variables()).containsExactly(global2, secret, node);
+    assertThat(store.variables().get(1).value()).isEqualTo("s3cr3t");
+    assertThat(store.removeVariable(VariableScope.NODE, "n1", "REGION")).isTrue();
+    assertThat(store.removeVariable(VariableScope.NODE, "n1", "REGION")).isFalse();
+    assertThat(store.removeVariable(VariableScope.GLOBAL, null, "REGION")).isTrue();
+    assertThat(store.variables()).containsExactly(secret);
+  }
+
+  // ------------------------------------------------------------ snapshots
+
+  @Test
+  void returnedObjectsAreImmutableSnapshots() {
+    store.create(schedule("a", T0));
+    insertQueued("j1", "a", T0, "n1", 1);
+    store.putScript(SCRIPT);
+    List<Schedule> due = store.dueSchedules(T0, 10);
+    List<Job> ready = store.dispatchable(T0, 10);
+    PageResult<Job> page = store.jobs(JobQuery.all(), Page.first(10));
+    Map<JobStatus, Long> counts = store.countByStatus();
+    Job before = store.job("j1").orElseThrow();
+
+    assertThatThrownBy(() -> due.add(schedule("b", T0)))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> ready.clear()).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> page.items().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> counts.put(JobStatus.QUEUED, 99L))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> store.scripts().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> store.windows().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> store.variables().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> before.groups().add("x"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> store.runningCounts().byNode().put("x", 1L))
+        .isInstanceOf(UnsupportedOperationException.class);
+
+    store.transition(before.running(T0, "inst-1", 1), JobStatus.QUEUED, 0);
+    store.fire("a", T0, T0.plusSeconds(60), List.of());
+    assertThat(before.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(ready.get(0).status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(due.get(0).nextFireTime()).isEqualTo(T0);
+    assertThat(counts.get(JobStatus.QUEUED)).isEqualTo(1);
+    assertThat(store.countByStatus().get(JobStatus.QUEUED)).isZero();
+  }
+}
