@@ -3,6 +3,7 @@ package io.scripttask.scheduler.internal.cron;
 import io.scripttask.scheduler.Cron.Dialect;
 import io.scripttask.scheduler.InvalidCronExpressionException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
@@ -17,32 +18,87 @@ import java.util.Objects;
 public final class CronParser {
 
   /**
-   * The outcome of a parse.
-   *
-   * @param expression the expression, trimmed and with runs of whitespace collapsed to one space
-   * @param dialect the dialect, detected or forced
-   * @param fields the expression as fields (a macro expanded to its five Unix fields)
-   * @param fieldsDialect the dialect in which {@code fields} are written ({@link Dialect#UNIX} for
-   *     an expanded macro)
-   * @param schedule the compiled schedule
+   * The outcome of a parse. The fields are split from the expression when first asked for (only
+   * {@link CronDescriber} needs them), so a parse does not allocate them.
    */
-  public record Result(
-      String expression,
-      Dialect dialect,
-      List<String> fields,
-      Dialect fieldsDialect,
-      CronSchedule schedule) {
+  public static final class Result {
+    private final String expression;
+    private final Dialect dialect;
+    private final Dialect fieldsDialect;
+    private final CronSchedule schedule;
+    private List<String> fields; // null until first asked for; racy but safe (immutable list)
+
     /**
-     * Creates the result, copying the list.
+     * Creates the result.
      *
      * @param expression the normalized expression
      * @param dialect the dialect
-     * @param fields the fields
+     * @param fields the fields, or {@code null} when they are the fields of {@code expression}
      * @param fieldsDialect the dialect of the fields
      * @param schedule the compiled schedule
      */
-    public Result {
-      fields = List.copyOf(fields);
+    Result(
+        String expression,
+        Dialect dialect,
+        List<String> fields,
+        Dialect fieldsDialect,
+        CronSchedule schedule) {
+      this.expression = expression;
+      this.dialect = dialect;
+      this.fields = fields == null ? null : List.copyOf(fields);
+      this.fieldsDialect = fieldsDialect;
+      this.schedule = schedule;
+    }
+
+    /**
+     * The expression, trimmed and with runs of whitespace collapsed to one space.
+     *
+     * @return the normalized expression
+     */
+    public String expression() {
+      return expression;
+    }
+
+    /**
+     * The dialect, detected or forced.
+     *
+     * @return the dialect
+     */
+    public Dialect dialect() {
+      return dialect;
+    }
+
+    /**
+     * The expression as fields (a macro expanded to its five Unix fields).
+     *
+     * @return the fields, immutable
+     */
+    public List<String> fields() {
+      List<String> f = fields;
+      if (f == null) {
+        f = List.of(expression.split(" "));
+        fields = f;
+      }
+      return f;
+    }
+
+    /**
+     * The dialect in which {@link #fields()} are written ({@link Dialect#UNIX} for an expanded
+     * macro).
+     *
+     * @return the dialect of the fields
+     */
+    public Dialect fieldsDialect() {
+      return fieldsDialect;
+    }
+
+    /**
+     * The compiled schedule.
+     *
+     * @return the schedule
+     */
+    public CronSchedule schedule() {
+      return schedule;
     }
   }
 
@@ -83,6 +139,15 @@ public final class CronParser {
    */
   public static Result parse(String expression, Dialect forced) {
     Objects.requireNonNull(expression, "expression");
+    Result fast = FastPath.parse(expression, forced);
+    return fast != null ? fast : parseGeneral(expression, forced);
+  }
+
+  /**
+   * The general parser: every input, every error message. {@link FastPath} answers the common valid
+   * inputs first and leaves everything else, including every invalid input, to this.
+   */
+  private static Result parseGeneral(String expression, Dialect forced) {
     String[] parts = fields(expression);
     if (parts.length == 0) {
       throw new InvalidCronExpressionException(expression, EXPRESSION, "not be blank", "\"\"");
@@ -500,5 +565,467 @@ public final class CronParser {
           expr, DAY_OF_WEEK, "use L only as L or nL (n a single day)", item);
     }
     specials.lastWeekdays.add(toWeekday(value(expr, dayText, field), dialect));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * A single pass over the characters of the common valid inputs, without splitting, boxing or
+   * substrings: ASCII text, a field count that fits the dialect, no macro and no year field other
+   * than {@code *}. It answers {@code null} for anything else, for any error and for a schedule
+   * that can never fire, and {@link #parseGeneral} then parses from scratch, so the accepted
+   * grammar, the results and every error message are the general parser's. Every rule here mirrors
+   * the general parser's rule for the same input.
+   */
+  private static final class FastPath {
+    /**
+     * The field bits when a field or item is left to the general parser (no valid field has it).
+     */
+    private static final long FAIL = Long.MIN_VALUE;
+
+    private static final int[] EMPTY = {};
+    private static final int[] MONTH_KEYS = keys(MONTH_NAMES);
+    private static final int[] DAY_KEYS = keys(DAY_NAMES);
+
+    private FastPath() {}
+
+    private static int[] keys(String[] names) {
+      int[] keys = new int[names.length];
+      for (int i = 0; i < names.length; i++) {
+        keys[i] = key(names[i].charAt(0), names[i].charAt(1), names[i].charAt(2));
+      }
+      return keys;
+    }
+
+    private static int key(char a, char b, char c) {
+      return upper(a) << 16 | upper(b) << 8 | upper(c);
+    }
+
+    /** An ASCII character in upper case (as {@code toUpperCase(Locale.ROOT)} for ASCII). */
+    private static char upper(char c) {
+      return c >= 'a' && c <= 'z' ? (char) (c - ('a' - 'A')) : c;
+    }
+
+    /** {@link #isSeparator} for an ASCII character. */
+    private static boolean separator(char c) {
+      return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\u001c' && c <= '\u001f');
+    }
+
+    /** The day specials of a day field, in the order the general parser collects them. */
+    private static final class Specials {
+      int[] lastOffsets = EMPTY;
+      int[] nearest = EMPTY;
+      boolean lastWeekday;
+      int[] lastWeekdays = EMPTY;
+      int[] nth = EMPTY;
+
+      static int[] add(int[] a, int v) {
+        int[] b = Arrays.copyOf(a, a.length + 1);
+        b[a.length] = v;
+        return b;
+      }
+    }
+
+    static Result parse(String s, Dialect forced) {
+      int n = s.length();
+      int count = 0;
+      boolean regular = true; // fields separated by single spaces, nothing around them
+      boolean inField = false;
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) {
+          return null; // Unicode separators and case mapping: the general parser's job
+        }
+        if (separator(c)) {
+          if (c != ' ' || !inField) {
+            regular = false;
+          }
+          inField = false;
+        } else if (!inField) {
+          if (count == 0 && c == '@') {
+            return null;
+          }
+          inField = true;
+          count++;
+        }
+      }
+      if (!inField) {
+        regular = false;
+      }
+      Dialect dialect;
+      if (forced == null) {
+        if (count == 5) {
+          dialect = Dialect.UNIX;
+        } else if (count == 6) {
+          dialect = Dialect.SPRING;
+        } else if (count == 7) {
+          dialect = Dialect.QUARTZ;
+        } else {
+          return null;
+        }
+      } else {
+        dialect = forced;
+        boolean ok =
+            dialect == Dialect.UNIX
+                ? count == 5
+                : dialect == Dialect.SPRING ? count == 6 : count == 6 || count == 7;
+        if (!ok) {
+          return null;
+        }
+      }
+
+      int a = skip(s, 0);
+      int b;
+      long secondBits = 1L;
+      if (dialect != Dialect.UNIX) {
+        b = end(s, a);
+        secondBits = field(s, a, b, SECOND_FIELD, null);
+        if (secondBits == FAIL) {
+          return null;
+        }
+        a = skip(s, b);
+      }
+      b = end(s, a);
+      long minuteBits = field(s, a, b, MINUTE_FIELD, null);
+      if (minuteBits == FAIL) {
+        return null;
+      }
+      a = skip(s, b);
+      b = end(s, a);
+      long hourBits = field(s, a, b, HOUR_FIELD, null);
+      if (hourBits == FAIL) {
+        return null;
+      }
+      boolean fixedHour = indexOf(s, a, b, '*') < 0 && indexOf(s, a, b, '/') < 0;
+      a = skip(s, b);
+      b = end(s, a);
+      Specials domSpecials = hasDomSpecial(s, a, b) ? new Specials() : null;
+      long domBits = field(s, a, b, DOM_FIELD, domSpecials);
+      if (domBits == FAIL) {
+        return null;
+      }
+      boolean domStar = s.charAt(a) == '*' || s.charAt(a) == '?';
+      a = skip(s, b);
+      b = end(s, a);
+      long monthBits = field(s, a, b, MONTH_FIELD, null);
+      if (monthBits == FAIL) {
+        return null;
+      }
+      a = skip(s, b);
+      b = end(s, a);
+      boolean quartz = dialect == Dialect.QUARTZ;
+      Field dowField =
+          quartz ? QUARTZ_DOW_FIELD : dialect == Dialect.SPRING ? SPRING_DOW_FIELD : UNIX_DOW_FIELD;
+      Specials dowSpecials = hasDowSpecial(s, a, b) ? new Specials() : null;
+      long dowRaw = field(s, a, b, dowField, dowSpecials);
+      if (dowRaw == FAIL) {
+        return null;
+      }
+      boolean dowStar = s.charAt(a) == '*' || s.charAt(a) == '?';
+      if (count == 7) {
+        a = skip(s, b);
+        if (end(s, a) != a + 1 || s.charAt(a) != '*') {
+          return null; // a year field
+        }
+      }
+      // raw day-of-week values to weekdays: Quartz 1-7 to 0-6, otherwise 0-7 with 7 as 0
+      int dowBits = quartz ? (int) (dowRaw >>> 1) : (int) ((dowRaw & 0x7F) | (dowRaw >>> 7 & 1));
+      CronSchedule schedule =
+          new CronSchedule(
+              secondBits,
+              minuteBits,
+              (int) hourBits,
+              (int) domBits,
+              domSpecials == null ? EMPTY : domSpecials.lastOffsets,
+              domSpecials == null ? EMPTY : domSpecials.nearest,
+              domSpecials != null && domSpecials.lastWeekday,
+              domStar,
+              (int) monthBits,
+              dowBits,
+              dowSpecials == null ? EMPTY : dowSpecials.lastWeekdays,
+              dowSpecials == null ? EMPTY : dowSpecials.nth,
+              dowStar,
+              dialect == Dialect.UNIX,
+              null,
+              fixedHour);
+      if (!schedule.anyDayIn(CronSchedule.DayRule.BOTH)) {
+        return null; // the general parser says which field is at fault
+      }
+      return new Result(regular ? s : normalize(s), dialect, null, dialect, schedule);
+    }
+
+    /** The fields joined by single spaces. */
+    private static String normalize(String s) {
+      StringBuilder out = new StringBuilder(s.length());
+      int a = skip(s, 0);
+      while (a < s.length()) {
+        int b = end(s, a);
+        if (out.length() > 0) {
+          out.append(' ');
+        }
+        out.append(s, a, b);
+        a = skip(s, b);
+      }
+      return out.toString();
+    }
+
+    /** The first non-separator at or after {@code i}, or the length. */
+    private static int skip(String s, int i) {
+      int n = s.length();
+      while (i < n && separator(s.charAt(i))) {
+        i++;
+      }
+      return i;
+    }
+
+    /** The first separator at or after {@code i}, or the length. */
+    private static int end(String s, int i) {
+      int n = s.length();
+      while (i < n && !separator(s.charAt(i))) {
+        i++;
+      }
+      return i;
+    }
+
+    private static int indexOf(String s, int a, int b, char c) {
+      for (int i = a; i < b; i++) {
+        if (s.charAt(i) == c) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    /** Whether some item of a day-of-month field may be a special (has L or W in any case). */
+    private static boolean hasDomSpecial(String s, int a, int b) {
+      for (int i = a; i < b; i++) {
+        char c = upper(s.charAt(i));
+        if (c == 'L' || c == 'W') {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Whether some item of a day-of-week field may be a special (has L in any case, or #). */
+    private static boolean hasDowSpecial(String s, int a, int b) {
+      for (int i = a; i < b; i++) {
+        char c = upper(s.charAt(i));
+        if (c == 'L' || c == '#') {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The raw value bits of the field {@code s[a, b)}, or {@link #FAIL}; as {@code parseField}. */
+    private static long field(String s, int a, int b, Field field, Specials specials) {
+      boolean dayField = field == DOM_FIELD || isDayOfWeek(field);
+      if (dayField && b - a == 1 && s.charAt(a) == '?') {
+        return range(field.min, field.max);
+      }
+      long bits = 0;
+      int i = a;
+      while (true) {
+        int j = indexOf(s, i, b, ',');
+        if (j < 0) {
+          j = b;
+        }
+        if (j == i) {
+          return FAIL; // an empty list item
+        }
+        long item = item(s, i, j, field, dayField, specials);
+        if (item == FAIL) {
+          return FAIL;
+        }
+        bits |= item;
+        if (j == b) {
+          return bits;
+        }
+        i = j + 1;
+      }
+    }
+
+    private static boolean isDayOfWeek(Field field) {
+      return field == UNIX_DOW_FIELD || field == SPRING_DOW_FIELD || field == QUARTZ_DOW_FIELD;
+    }
+
+    /** Bits {@code from..to}. */
+    private static long range(int from, int to) {
+      return (-1L >>> (63 - to)) & (-1L << from);
+    }
+
+    private static long item(
+        String s, int a, int b, Field field, boolean dayField, Specials specials) {
+      if (dayField && b - a == 1 && s.charAt(a) == '?') {
+        return FAIL;
+      }
+      if (specials != null) {
+        if (field == DOM_FIELD) {
+          if (hasDomSpecial(s, a, b)) {
+            return domSpecial(s, a, b, specials) ? 0 : FAIL;
+          }
+        } else {
+          char last = upper(s.charAt(b - 1));
+          if (b - a == 1 && last == 'L') {
+            return 1L << (field == QUARTZ_DOW_FIELD ? 7 : 6); // Saturday
+          }
+          if (last == 'L' || indexOf(s, a, b, '#') >= 0) {
+            return dowSpecial(s, a, b, field, specials) ? 0 : FAIL;
+          }
+        }
+      }
+      return plainItem(s, a, b, field);
+    }
+
+    private static boolean domSpecial(String s, int a, int b, Specials specials) {
+      char first = upper(s.charAt(a));
+      if (b - a == 1 && first == 'L') {
+        specials.lastOffsets = Specials.add(specials.lastOffsets, 0);
+        return true;
+      }
+      if (b - a == 2 && first == 'L' && upper(s.charAt(a + 1)) == 'W') {
+        specials.lastWeekday = true;
+        return true;
+      }
+      if (b - a >= 2 && first == 'L' && s.charAt(a + 1) == '-') {
+        long n = number(s, a + 2, b);
+        if (n < 0 || n > 30) {
+          return false;
+        }
+        specials.lastOffsets = Specials.add(specials.lastOffsets, (int) n);
+        return true;
+      }
+      if (upper(s.charAt(b - 1)) == 'W') {
+        long n = number(s, a, b - 1);
+        if (n < 1 || n > 31) {
+          return false;
+        }
+        specials.nearest = Specials.add(specials.nearest, (int) n);
+        return true;
+      }
+      return false;
+    }
+
+    private static boolean dowSpecial(String s, int a, int b, Field field, Specials specials) {
+      boolean quartz = field == QUARTZ_DOW_FIELD;
+      int hash = indexOf(s, a, b, '#');
+      if (hash >= 0) {
+        if (hash == a || indexOf(s, a, hash, '-') >= 0 || indexOf(s, a, hash, '/') >= 0) {
+          return false;
+        }
+        int day = value(s, a, hash, field);
+        long nth = number(s, hash + 1, b);
+        if (day < 0 || nth < 1 || nth > 5) {
+          return false;
+        }
+        specials.nth = Specials.add(specials.nth, weekday(day, quartz) << 3 | (int) nth);
+        return true;
+      }
+      int dayEnd = b - 1; // before the L
+      for (int i = a; i < dayEnd; i++) {
+        char c = upper(s.charAt(i));
+        if (c == '-' || c == '/' || c == 'L') {
+          return false;
+        }
+      }
+      int day = value(s, a, dayEnd, field);
+      if (day < 0) {
+        return false;
+      }
+      specials.lastWeekdays = Specials.add(specials.lastWeekdays, weekday(day, quartz));
+      return true;
+    }
+
+    private static int weekday(int value, boolean quartz) {
+      return quartz ? value - 1 : value % 7;
+    }
+
+    /** The bits of a list item without specials, or {@link #FAIL}; as {@code parseItem}. */
+    private static long plainItem(String s, int a, int b, Field field) {
+      int slash = indexOf(s, a, b, '/');
+      int baseEnd = slash < 0 ? b : slash;
+      int step = 1;
+      if (slash >= 0) {
+        long n = number(s, slash + 1, b);
+        if (n < 1) {
+          return FAIL;
+        }
+        step = (int) Math.min(n, Integer.MAX_VALUE);
+      }
+      int from;
+      int to;
+      if (baseEnd - a == 1 && s.charAt(a) == '*') {
+        from = slash < 0 ? field.min : field.starMin;
+        to = field.max;
+      } else {
+        int dash = indexOf(s, a + 1, baseEnd, '-');
+        if (dash < 0) {
+          from = value(s, a, baseEnd, field);
+          to = slash < 0 ? from : field.max;
+        } else {
+          from = value(s, a, dash, field);
+          to = value(s, dash + 1, baseEnd, field);
+        }
+        if (from < 0 || to < 0) {
+          return FAIL;
+        }
+      }
+      if (from <= to) {
+        if (step == 1) {
+          return range(from, to);
+        }
+        long bits = 0;
+        for (long v = from; v <= to; v += step) {
+          bits |= 1L << v;
+        }
+        return bits;
+      }
+      if (!field.wraps) {
+        return FAIL;
+      }
+      int size = isDayOfWeek(field) ? 7 : field.max - field.min + 1;
+      int cycleMin = field.min;
+      long span = Math.floorMod(to - from, size);
+      long bits = 0;
+      for (long off = 0; off <= span; off += step) {
+        bits |= 1L << (cycleMin + (int) Math.floorMod(from - cycleMin + off, (long) size));
+      }
+      return bits;
+    }
+
+    /** As {@link CronParser#number(String)} for {@code s[a, b)}. */
+    private static long number(String s, int a, int b) {
+      if (a >= b) {
+        return -1;
+      }
+      long n = 0;
+      for (int i = a; i < b; i++) {
+        char c = s.charAt(i);
+        if (c < '0' || c > '9') {
+          return -1;
+        }
+        n = Math.min(n * 10 + (c - '0'), Long.MAX_VALUE / 20);
+      }
+      return n;
+    }
+
+    /** The value of a number or name {@code s[a, b)} in the field, or -1; as {@code value}. */
+    private static int value(String s, int a, int b, Field field) {
+      long n = number(s, a, b);
+      if (n >= 0) {
+        return n < field.min || n > field.max ? -1 : (int) n;
+      }
+      if (field.names != null && b - a == 3) {
+        int key = key(s.charAt(a), s.charAt(a + 1), s.charAt(a + 2));
+        int[] keys = field.names == MONTH_NAMES ? MONTH_KEYS : DAY_KEYS;
+        for (int i = 0; i < keys.length; i++) {
+          if (keys[i] == key) {
+            return i + field.nameBase;
+          }
+        }
+      }
+      return -1;
+    }
   }
 }

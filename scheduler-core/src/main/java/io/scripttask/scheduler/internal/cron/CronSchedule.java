@@ -29,6 +29,13 @@ public final class CronSchedule {
 
   private static final int[] LENGTH_MASKS = new int[32];
 
+  /** Bits of the months with 31 days. */
+  private static final int LONG_MONTHS =
+      1 << 1 | 1 << 3 | 1 << 5 | 1 << 7 | 1 << 8 | 1 << 10 | 1 << 12;
+
+  /** Bits of the months with 30 days. */
+  private static final int SHORT_MONTHS = 1 << 4 | 1 << 6 | 1 << 9 | 1 << 11;
+
   static {
     for (int len = 0; len < 32; len++) {
       LENGTH_MASKS[len] = (int) ((1L << (len + 1)) - 2);
@@ -48,7 +55,8 @@ public final class CronSchedule {
   private final int[] dowLast;
   private final int[] dowNth;
   private final boolean dowAny;
-  private final int[] weekMasks = new int[7];
+  // dowBits repeated six times (bits 0..41): bit i is set when weekday i % 7 matches
+  private final long dowRepeat;
   private final boolean orDays;
   private final boolean simpleDays;
   private final int simpleMask;
@@ -58,6 +66,10 @@ public final class CronSchedule {
   private final boolean fixedHour;
   private final boolean needsWeekday;
 
+  /**
+   * Creates the schedule. The arrays are taken over, not copied: the caller must not change them
+   * afterwards (they may be shared empty arrays).
+   */
   CronSchedule(
       long seconds,
       long minutes,
@@ -80,24 +92,17 @@ public final class CronSchedule {
     this.hours = hours;
     this.months = months;
     this.domBits = domBits;
-    this.domLastOffsets = domLastOffsets.clone();
-    this.domNearest = domNearest.clone();
+    this.domLastOffsets = domLastOffsets;
+    this.domNearest = domNearest;
     this.domLastWeekday = domLastWeekday;
     boolean domSpecials = domLastOffsets.length > 0 || domNearest.length > 0 || domLastWeekday;
     this.domAny = domBits == ALL_DAYS;
     this.dowBits = dowBits;
-    this.dowLast = dowLast.clone();
-    this.dowNth = dowNth.clone();
+    this.dowLast = dowLast;
+    this.dowNth = dowNth;
     this.dowAny = dowBits == 0x7F;
-    for (int first = 0; first < 7; first++) {
-      int mask = 0;
-      for (int d = 1; d <= 31; d++) {
-        if ((dowBits & (1 << ((first + d - 1) % 7))) != 0) {
-          mask |= 1 << d;
-        }
-      }
-      weekMasks[first] = mask;
-    }
+    long week = dowBits & 0x7FL;
+    this.dowRepeat = week | week << 7 | week << 14 | week << 21 | week << 28 | week << 35;
     // Vixie cron: when both day fields are restricted (neither starts with '*'), either may match.
     this.orDays = unionOfDays && !domStar && !dowStar;
     if (orDays) {
@@ -107,14 +112,16 @@ public final class CronSchedule {
       this.simpleDays = dowAny && !domSpecials;
       this.simpleMask = domBits;
     }
-    this.years = years == null ? null : years.clone();
+    this.years = years;
     int first = Integer.MAX_VALUE;
     int last = Integer.MIN_VALUE;
     if (years != null) {
-      for (int y = FIRST_YEAR_FIELD; y <= LAST_YEAR_FIELD; y++) {
-        if (yearBit(years, y)) {
-          first = Math.min(first, y);
-          last = Math.max(last, y);
+      for (int w = 0; w < years.length; w++) {
+        if (years[w] != 0) {
+          int lo = FIRST_YEAR_FIELD + (w << 6) + Long.numberOfTrailingZeros(years[w]);
+          int hi = FIRST_YEAR_FIELD + (w << 6) + 63 - Long.numberOfLeadingZeros(years[w]);
+          first = Math.min(first, lo);
+          last = Math.max(last, hi);
         }
       }
     }
@@ -182,8 +189,13 @@ public final class CronSchedule {
     return mask;
   }
 
+  /** Bits 1..31: the days whose weekday is in {@code dowBits}, the 1st being {@code firstDow}. */
+  private int weekMask(int firstDow) {
+    return (int) ((dowRepeat >>> firstDow) << 1);
+  }
+
   private int dowMask(int len, int firstDow) {
-    int mask = weekMasks[firstDow];
+    int mask = weekMask(firstDow);
     if (dowLast.length > 0) {
       int lastDow = (firstDow + len - 1) % 7;
       for (int w : dowLast) {
@@ -225,6 +237,10 @@ public final class CronSchedule {
    * a year field, the 28 years 2001-2028 hold every one of the 14 possible calendars.
    */
   boolean anyDayIn(DayRule rule) {
+    if (rule == DayRule.BOTH && simpleDays && years == null) {
+      // the day mask depends only on the month length; the longest allowed month decides
+      return (simpleMask & LENGTH_MASKS[longestMonth(months)]) != 0;
+    }
     int from = years == null ? 2001 : firstYear;
     int to = years == null ? 2028 : lastYear;
     for (int y = from; y <= to; y++) {
@@ -254,6 +270,21 @@ public final class CronSchedule {
       }
     }
     return false;
+  }
+
+  /**
+   * The longest length in 2001-2028 of a month in a month mask (bits 1..12), 0 for no month: 31 if
+   * a 31-day month is allowed, else 30 if a 30-day month is, else 29 for February (a leap year is
+   * in the range).
+   */
+  private static int longestMonth(int months) {
+    if ((months & LONG_MONTHS) != 0) {
+      return 31;
+    }
+    if ((months & SHORT_MONTHS) != 0) {
+      return 30;
+    }
+    return (months & (1 << 2)) != 0 ? 29 : 0;
   }
 
   // ---------------------------------------------------------------------------------------------
