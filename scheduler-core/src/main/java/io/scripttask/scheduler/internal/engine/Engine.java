@@ -1,0 +1,1320 @@
+package io.scripttask.scheduler.internal.engine;
+
+import io.scripttask.scheduler.FireKey;
+import io.scripttask.scheduler.Job;
+import io.scripttask.scheduler.JobQuery;
+import io.scripttask.scheduler.JobStatus;
+import io.scripttask.scheduler.Limits;
+import io.scripttask.scheduler.MaintenanceCalendar;
+import io.scripttask.scheduler.MaintenanceWindow;
+import io.scripttask.scheduler.MisfirePolicy;
+import io.scripttask.scheduler.NoSuchScheduleException;
+import io.scripttask.scheduler.Node;
+import io.scripttask.scheduler.Notification;
+import io.scripttask.scheduler.NotificationRule;
+import io.scripttask.scheduler.OutputPolicy;
+import io.scripttask.scheduler.OverlapPolicy;
+import io.scripttask.scheduler.Page;
+import io.scripttask.scheduler.PageResult;
+import io.scripttask.scheduler.PlannedRun;
+import io.scripttask.scheduler.Schedule;
+import io.scripttask.scheduler.ScheduleQuery;
+import io.scripttask.scheduler.ScheduleSpec;
+import io.scripttask.scheduler.ScheduleState;
+import io.scripttask.scheduler.SchedulerEvent;
+import io.scripttask.scheduler.SchedulerException;
+import io.scripttask.scheduler.Script;
+import io.scripttask.scheduler.SkipReason;
+import io.scripttask.scheduler.StaleVersionException;
+import io.scripttask.scheduler.Statistics;
+import io.scripttask.scheduler.Trigger;
+import io.scripttask.scheduler.TriggeredBy;
+import io.scripttask.scheduler.ValidationException;
+import io.scripttask.scheduler.Variables;
+import io.scripttask.scheduler.WaitReason;
+import io.scripttask.scheduler.WindowPolicy;
+import io.scripttask.scheduler.internal.events.EventBus;
+import io.scripttask.scheduler.spi.CapturedOutput;
+import io.scripttask.scheduler.spi.Execution;
+import io.scripttask.scheduler.spi.ExecutionRequest;
+import io.scripttask.scheduler.spi.ExecutionResult;
+import io.scripttask.scheduler.spi.FireOutcome;
+import io.scripttask.scheduler.spi.NodeDirectory;
+import io.scripttask.scheduler.spi.Notifier;
+import io.scripttask.scheduler.spi.RunningCounts;
+import io.scripttask.scheduler.spi.SchedulerStore;
+import io.scripttask.scheduler.spi.Transport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The engine: one {@link #tick()} completes finished runs, fires due schedules and dispatches ready
+ * jobs. All engine state is guarded by this object's monitor: {@link #tick()} and the operations
+ * run under it, so they never interleave. Transport results arrive on transport threads and are
+ * only queued there; the next tick handles them. Not API.
+ */
+public final class Engine {
+
+  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
+  /** The actor recorded when an operation is given none. */
+  public static final String DEFAULT_ACTOR = "api";
+
+  private static final int BATCH = 256;
+  private static final int MAX_DISPATCH_SCAN = 65_536;
+  private static final int MAX_FIRES_PER_STEP = 10_000;
+  private static final Duration FAR = Duration.ofDays(3660);
+
+  private final Clock clock;
+  private final SchedulerStore store;
+  private final NodeDirectory nodes;
+  private final Map<String, Transport> transports;
+  private final Map<String, List<Notifier>> notifiers;
+  private final EventBus events;
+  private final String instanceId;
+  private final int maxConcurrentJobs;
+
+  private final Map<String, Running> running = new LinkedHashMap<>();
+  private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<String> nodesOnline = new ConcurrentLinkedQueue<>();
+  private final TreeSet<Instant> wakeups = new TreeSet<>();
+  private final Map<String, Boolean> windowOpen = new HashMap<>();
+  private volatile boolean windowsChanged;
+  private volatile Runnable wakeHook = () -> {};
+  private boolean stopping;
+
+  /**
+   * Creates an engine.
+   *
+   * @param clock the clock
+   * @param store the store
+   * @param nodes the node directory
+   * @param transports transports by name
+   * @param notifiers notifiers by channel
+   * @param events the event bus
+   * @param instanceId this instance's id (job owner)
+   * @param maxConcurrentJobs the most jobs running at once across the store, 0 for unlimited
+   */
+  public Engine(
+      Clock clock,
+      SchedulerStore store,
+      NodeDirectory nodes,
+      Map<String, Transport> transports,
+      Map<String, List<Notifier>> notifiers,
+      EventBus events,
+      String instanceId,
+      int maxConcurrentJobs) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.store = Objects.requireNonNull(store, "store");
+    this.nodes = Objects.requireNonNull(nodes, "nodes");
+    this.transports = Map.copyOf(transports);
+    this.notifiers = Map.copyOf(notifiers);
+    this.events = Objects.requireNonNull(events, "events");
+    this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+    this.maxConcurrentJobs = maxConcurrentJobs;
+  }
+
+  /**
+   * Sets what asks for a tick soon (the scheduler's engine thread); called on completions and
+   * operations. Thread-safe.
+   *
+   * @param hook the hook
+   */
+  public void wakeHook(Runnable hook) {
+    this.wakeHook = Objects.requireNonNull(hook, "hook");
+  }
+
+  /**
+   * Handles a node directory change (any thread): an online node releases its offline-held jobs;
+   * quarantine changes become events.
+   *
+   * @param before the node before, or null
+   * @param after the node after, or null
+   */
+  public void onNodeChanged(Node before, Node after) {
+    Instant now = clock.instant();
+    if (after != null && after.online() && (before == null || !before.online())) {
+      nodesOnline.add(after.id());
+    }
+    boolean wasQ = before != null && before.quarantined();
+    boolean isQ = after != null && after.quarantined();
+    if (!wasQ && isQ) {
+      String reason = nodes.quarantineReason(after.id()).orElse("quarantined");
+      events.publish(new SchedulerEvent.NodeQuarantined(now, after.id(), reason, null));
+    } else if (wasQ && after != null && !isQ) {
+      events.publish(new SchedulerEvent.NodeReleased(now, after.id(), null));
+    }
+    wake();
+  }
+
+  private void wake() {
+    try {
+      wakeHook.run();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "engine wake-up failed", e);
+    }
+  }
+
+  // =================================================================== the loop
+
+  /**
+   * One pass: handles queued results, then (unless stopping) publishes window changes, releases
+   * jobs of nodes that came online, fires due schedules and dispatches ready jobs.
+   *
+   * @return the next instant, after now, at which something is known to become due, or empty
+   */
+  public synchronized Optional<Instant> tick() {
+    Instant now = clock.instant();
+    while (!wakeups.isEmpty() && !wakeups.first().isAfter(now)) {
+      wakeups.pollFirst();
+    }
+    drainCompletions(now);
+    if (!stopping) {
+      windowEvents(now);
+      releaseWaiters(now);
+      fireDue(now);
+      dispatch(now);
+    }
+    return nextWake(now);
+  }
+
+  private Optional<Instant> nextWake(Instant now) {
+    Instant best = wakeups.isEmpty() ? null : wakeups.first();
+    if (!stopping) {
+      for (Schedule s : store.dueSchedules(now.plus(FAR), 1)) {
+        if (s.nextFireTime() != null && s.nextFireTime().isAfter(now)) {
+          best = min(best, s.nextFireTime());
+        }
+      }
+      for (MaintenanceWindow w : store.windows()) {
+        if (!w.enabled()) {
+          continue;
+        }
+        Optional<Instant> b = w.isOpen(now) ? w.nextClosing(now) : w.nextOpening(now);
+        if (b.isPresent() && b.get().isAfter(now)) {
+          best = min(best, b.get());
+        }
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a == null || b.isBefore(a) ? b : a;
+  }
+
+  private void remember(Instant at, Instant now) {
+    if (at != null && at.isAfter(now)) {
+      wakeups.add(at);
+    }
+  }
+
+  // =================================================================== windows and releases
+
+  private void windowEvents(Instant now) {
+    Set<String> present = new HashSet<>();
+    for (MaintenanceWindow w : store.windows()) {
+      present.add(w.id());
+      boolean open = w.enabled() && w.isOpen(now);
+      Boolean before = windowOpen.put(w.id(), open);
+      if (open && !Boolean.TRUE.equals(before)) {
+        events.publish(new SchedulerEvent.WindowOpened(now, w.id()));
+      } else if (!open && Boolean.TRUE.equals(before)) {
+        events.publish(new SchedulerEvent.WindowClosed(now, w.id()));
+      }
+    }
+    windowOpen.keySet().retainAll(present);
+  }
+
+  private void releaseWaiters(Instant now) {
+    Set<String> online = new LinkedHashSet<>();
+    String id;
+    while ((id = nodesOnline.poll()) != null) {
+      online.add(id);
+    }
+    boolean windows = windowsChanged;
+    windowsChanged = false;
+    if (online.isEmpty() && !windows) {
+      return;
+    }
+    JobQuery waiting = JobQuery.all().statuses(JobStatus.WAITING);
+    Page page = Page.first(1000);
+    while (page != null) {
+      PageResult<Job> result = store.jobs(waiting, page);
+      for (Job j : result.items()) {
+        boolean release =
+            (j.waitReason() == WaitReason.NODE_OFFLINE && online.contains(j.nodeId()))
+                || (j.waitReason() == WaitReason.MAINTENANCE_WINDOW && windows);
+        if (release) {
+          Job next = j.toBuilder().status(JobStatus.QUEUED).nextAttemptAt(now).build();
+          store.transition(next, JobStatus.WAITING, j.version());
+        }
+      }
+      page = result.nextPage();
+    }
+  }
+
+  /** Marks the windows changed: jobs held by a window are re-examined on the next tick. */
+  public void windowsChanged() {
+    windowsChanged = true;
+    wake();
+  }
+
+  // =================================================================== fire
+
+  private void fireDue(Instant now) {
+    for (int round = 0; round < 1000; round++) {
+      List<Schedule> due = store.dueSchedules(now, BATCH);
+      for (Schedule s : due) {
+        try {
+          fireOne(s, now);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "firing schedule " + s.id() + " failed", e);
+        }
+      }
+      if (due.size() < BATCH) {
+        return;
+      }
+    }
+  }
+
+  private void fireOne(Schedule s, Instant now) {
+    ScheduleSpec spec = s.spec();
+    Trigger trigger = spec.trigger();
+    Instant first = s.nextFireTime();
+    Instant newNext = trigger.next(now).orElse(null);
+    Instant onTimeFrom = now.minus(spec.misfireThreshold());
+    boolean missedAny = first.isBefore(onTimeFrom);
+    List<Instant> onTime = new ArrayList<>();
+    Instant x = missedAny ? trigger.next(onTimeFrom.minusNanos(1)).orElse(null) : first;
+    while (x != null && !x.isAfter(now) && onTime.size() < MAX_FIRES_PER_STEP) {
+      onTime.add(x);
+      x = trigger.next(x).orElse(null);
+    }
+    List<Instant> fires = new ArrayList<>();
+    if (missedAny) {
+      if (spec.misfire() == MisfirePolicy.RUN_ALL) {
+        Instant m = first;
+        while (m != null && m.isBefore(onTimeFrom) && fires.size() < spec.maxCatchUp()) {
+          fires.add(m);
+          m = trigger.next(m).orElse(null);
+        }
+      } else if (spec.misfire() == MisfirePolicy.RUN_ONCE && onTime.isEmpty()) {
+        fires.add(first);
+      }
+    }
+    fires.addAll(onTime);
+    Optional<Script> script = store.script(spec.scriptId());
+    List<Node> targets = nodes.resolve(spec.target());
+    List<Job> jobs = new ArrayList<>();
+    for (Instant fire : fires) {
+      for (Node node : targets) {
+        FireKey key = new FireKey(s.id(), fire, node.id());
+        long seq = store.nextSequence();
+        jobs.add(
+            Job.builder("job-" + seq, s.id(), key)
+                .groups(node.groups())
+                .script(spec.scriptId(), script.map(Script::contentHash).orElse(""))
+                .priority(spec.priority())
+                .dueAt(fire.plus(Hashing.jitter(key, spec.jitter())))
+                .sequence(seq)
+                .maxAttempts(spec.retry().maxAttempts())
+                .createdAt(now)
+                .build());
+      }
+    }
+    FireOutcome outcome = store.fire(s.id(), first, newNext, jobs);
+    if (!outcome.fired()) {
+      return;
+    }
+    for (Job j : outcome.inserted()) {
+      events.publish(new SchedulerEvent.JobQueued(now, j));
+      remember(j.readyAt(), now);
+    }
+    if (missedAny) {
+      notify(
+          spec,
+          NotificationRule.Event.MISFIRE,
+          Notification.Severity.WARNING,
+          "Schedule " + s.id() + " missed fires",
+          "Schedule "
+              + s.id()
+              + " missed fires from "
+              + first
+              + " (misfire policy "
+              + spec.misfire()
+              + ", "
+              + (fires.size() - onTime.size())
+              + " catch-up fires).",
+          Map.of("scheduleId", s.id()));
+    }
+  }
+
+  // =================================================================== dispatch
+
+  private final class Counts {
+    long global;
+    final Map<String, Long> byNode;
+    final Map<String, Long> byGroup;
+    final Map<String, Long> bySchedule;
+
+    Counts(RunningCounts rc) {
+      global = rc.global();
+      byNode = new HashMap<>(rc.byNode());
+      byGroup = new HashMap<>(rc.byGroup());
+      bySchedule = new HashMap<>(rc.bySchedule());
+    }
+
+    void add(Job job) {
+      global++;
+      byNode.merge(job.nodeId(), 1L, Long::sum);
+      for (String g : job.groups()) {
+        byGroup.merge(g, 1L, Long::sum);
+      }
+      if (job.scheduleId() != null) {
+        bySchedule.merge(job.scheduleId(), 1L, Long::sum);
+      }
+    }
+  }
+
+  private void dispatch(Instant now) {
+    Counts counts = new Counts(store.runningCounts());
+    Map<String, Optional<Schedule>> schedules = new HashMap<>();
+    MaintenanceCalendar calendar = MaintenanceCalendar.of(store.windows());
+    Variables variables = null;
+    Set<String> seen = new HashSet<>();
+    int limit = BATCH;
+    for (int round = 0; round < 10_000; round++) {
+      List<Job> ready = store.dispatchable(now, limit);
+      int fresh = 0;
+      for (Job job : ready) {
+        if (!seen.add(job.id())) {
+          continue;
+        }
+        fresh++;
+        if (maxConcurrentJobs > 0 && counts.global >= maxConcurrentJobs) {
+          waitFor(job, WaitReason.GLOBAL_LIMIT, "scheduler runs " + counts.global, null, now);
+          continue;
+        }
+        try {
+          Optional<Schedule> schedule =
+              job.scheduleId() == null
+                  ? Optional.empty()
+                  : schedules.computeIfAbsent(job.scheduleId(), store::get);
+          if (variables == null) {
+            variables = Variables.of(store.variables());
+          }
+          admit(job, schedule, calendar, counts, variables, now);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "dispatching job " + job.id() + " failed", e);
+        }
+      }
+      if (ready.size() < limit) {
+        return;
+      }
+      if (fresh == 0) {
+        if (limit >= MAX_DISPATCH_SCAN) {
+          return;
+        }
+        limit *= 2;
+      }
+    }
+  }
+
+  private void admit(
+      Job job,
+      Optional<Schedule> schedule,
+      MaintenanceCalendar calendar,
+      Counts counts,
+      Variables variables,
+      Instant now) {
+    ScheduleSpec spec = schedule.map(Schedule::spec).orElse(null);
+    if (job.scheduleId() != null) {
+      if (schedule.isEmpty()) {
+        skip(job, SkipReason.SCHEDULE_DELETED, "schedule " + job.scheduleId() + " is gone", now);
+        return;
+      }
+      if (!job.fireKey().isAdHoc() && schedule.get().state() != ScheduleState.ACTIVE) {
+        skip(job, SkipReason.SCHEDULE_PAUSED, "schedule is " + schedule.get().state(), now);
+        return;
+      }
+    }
+    Optional<Node> found = nodes.find(job.nodeId());
+    if (found.isEmpty() || (spec != null && !spec.target().matches(found.get()))) {
+      skip(job, SkipReason.NODE_GONE, "node " + job.nodeId() + " is gone or no longer targeted",
+          now);
+      return;
+    }
+    Node node = found.get();
+    if (node.quarantined()) {
+      skip(job, SkipReason.NODE_QUARANTINED,
+          nodes.quarantineReason(node.id()).orElse("quarantined"), now);
+      return;
+    }
+    if (!node.online()) {
+      Duration hold = spec != null ? spec.offlineHold() : ScheduleSpec.DEFAULT_OFFLINE_HOLD;
+      boolean held =
+          job.status() == JobStatus.WAITING && job.waitReason() == WaitReason.NODE_OFFLINE;
+      Instant deadline = held ? job.readyAt() : job.readyAt().plus(hold);
+      if (!now.isBefore(deadline)) {
+        skip(job, SkipReason.NODE_OFFLINE_TIMEOUT, "node offline longer than " + hold, now);
+      } else {
+        waitFor(job, WaitReason.NODE_OFFLINE, "node offline until " + deadline, deadline, now);
+      }
+      return;
+    }
+    if (!calendar.admits(job.priority(), now, node.id(), node.groups())) {
+      WindowPolicy policy = spec != null ? spec.windowPolicy() : WindowPolicy.DEFAULT;
+      Optional<Instant> at =
+          policy == WindowPolicy.HOLD
+              ? calendar.nextAdmission(job.priority(), now, node.id(), node.groups())
+              : Optional.empty();
+      if (at.isPresent() && at.get().isAfter(now)) {
+        waitFor(job, WaitReason.MAINTENANCE_WINDOW, "held by a window until " + at.get(),
+            at.get(), now);
+      } else {
+        skip(job, SkipReason.WINDOW, policy == WindowPolicy.HOLD
+            ? "no admission by the windows within the search horizon" : "window policy SKIP", now);
+      }
+      return;
+    }
+    if (spec != null && !spec.dependsOn().isEmpty()) {
+      for (String upstream : spec.dependsOn()) {
+        DependencyState state = dependency(upstream, job);
+        if (state == DependencyState.PENDING) {
+          waitFor(job, WaitReason.DEPENDENCY, "waits for " + upstream, null, now);
+          return;
+        }
+        if (state == DependencyState.FAILED) {
+          skip(job, SkipReason.DEPENDENCY_FAILED, upstream + " did not succeed on " + node.id(),
+              now);
+          return;
+        }
+      }
+    }
+    OverlapPolicy overlap = spec != null ? spec.overlap() : OverlapPolicy.ALLOW;
+    if (overlap != OverlapPolicy.ALLOW && job.scheduleId() != null) {
+      boolean busy =
+          !store
+              .jobs(
+                  JobQuery.all()
+                      .schedule(job.scheduleId())
+                      .node(job.nodeId())
+                      .statuses(JobStatus.RUNNING),
+                  Page.first(1))
+              .items()
+              .isEmpty();
+      if (busy) {
+        if (overlap == OverlapPolicy.SKIP) {
+          skip(job, SkipReason.OVERLAP, "previous run still running", now);
+        } else {
+          waitFor(job, WaitReason.OVERLAP, "previous run still running", null, now);
+        }
+        return;
+      }
+    }
+    Limits limits = spec != null ? spec.limits() : Limits.NONE;
+    if (!Limits.admits(limits.perNode(), counts.byNode.getOrDefault(node.id(), 0L))) {
+      waitFor(job, WaitReason.NODE_LIMIT, "node limit " + limits.perNode(), null, now);
+      return;
+    }
+    for (String g : job.groups()) {
+      if (!Limits.admits(limits.perGroup(), counts.byGroup.getOrDefault(g, 0L))) {
+        waitFor(job, WaitReason.GROUP_LIMIT, "group " + g + " limit " + limits.perGroup(), null,
+            now);
+        return;
+      }
+    }
+    if (job.scheduleId() != null
+        && !Limits.admits(
+            limits.perSchedule(), counts.bySchedule.getOrDefault(job.scheduleId(), 0L))) {
+      waitFor(job, WaitReason.SCHEDULE_LIMIT, "schedule limit " + limits.perSchedule(), null, now);
+      return;
+    }
+    if (!Limits.admits(limits.global(), counts.global)) {
+      waitFor(job, WaitReason.GLOBAL_LIMIT, "global limit " + limits.global(), null, now);
+      return;
+    }
+    start(job, spec, node, counts, variables, now);
+  }
+
+  private enum DependencyState {
+    PENDING,
+    SUCCEEDED,
+    FAILED
+  }
+
+  /**
+   * The rule: while the upstream schedule has a job on the node that is not finished and whose fire
+   * time is at or before this job's, the upstream run of this cycle is still coming: wait. Then the
+   * upstream's last finished job on the node decides: SUCCEEDED lets this job run, any other final
+   * status (or no finished job at all) skips it.
+   */
+  private DependencyState dependency(String upstream, Job job) {
+    PageResult<Job> pending =
+        store.jobs(
+            JobQuery.all()
+                .schedule(upstream)
+                .node(job.nodeId())
+                .statuses(JobStatus.QUEUED, JobStatus.WAITING, JobStatus.RUNNING),
+            Page.first(100));
+    for (Job p : pending.items()) {
+      if (!p.fireKey().fireTime().isAfter(job.fireKey().fireTime())) {
+        return DependencyState.PENDING;
+      }
+    }
+    Optional<Job> last = store.lastFinished(upstream, job.nodeId());
+    return last.isPresent() && last.get().status() == JobStatus.SUCCEEDED
+        ? DependencyState.SUCCEEDED
+        : DependencyState.FAILED;
+  }
+
+  private void start(
+      Job job, ScheduleSpec spec, Node node, Counts counts, Variables variables, Instant now) {
+    Optional<Script> script = store.script(job.scriptId());
+    if (script.isEmpty()) {
+      failWithoutRun(job, "script " + job.scriptId() + " does not exist", now);
+      return;
+    }
+    Transport transport = transports.get(node.transport());
+    if (transport == null) {
+      failWithoutRun(job, "no transport named " + node.transport(), now);
+      return;
+    }
+    long token = store.nextSequence();
+    Optional<Job> claimed =
+        store.transition(job.running(now, instanceId, token), job.status(), job.version());
+    if (claimed.isEmpty()) {
+      return;
+    }
+    Job runningJob = claimed.get();
+    counts.add(runningJob);
+    events.publish(new SchedulerEvent.JobStarted(now, runningJob));
+    Script sc = script.get();
+    ExecutionRequest request =
+        new ExecutionRequest(
+            runningJob.id() + "#" + runningJob.attempt(),
+            node,
+            sc,
+            variables.resolve(sc, node),
+            spec != null ? spec.effectiveTimeout(sc) : sc.defaultTimeout(),
+            spec == null || spec.killOnTimeout(),
+            spec != null ? spec.output() : OutputPolicy.DEFAULT);
+    Execution execution;
+    try {
+      execution = Objects.requireNonNull(transport.execute(request), "execution");
+    } catch (RuntimeException e) {
+      completions.add(
+          new Completion(
+              runningJob.id(),
+              token,
+              new ExecutionResult(
+                  ExecutionResult.Outcome.FAILED_TO_START, null, CapturedOutput.EMPTY,
+                  CapturedOutput.EMPTY, now, now, "transport refused: " + e.getMessage())));
+      running.put(runningJob.id(), new Running(runningJob, null));
+      return;
+    }
+    running.put(runningJob.id(), new Running(runningJob, execution));
+    execution
+        .result()
+        .whenComplete(
+            (result, error) -> {
+              ExecutionResult r = result;
+              if (r == null) {
+                Instant t = clock.instant();
+                r =
+                    new ExecutionResult(
+                        ExecutionResult.Outcome.FAILED_TO_START, null, CapturedOutput.EMPTY,
+                        CapturedOutput.EMPTY, t, t,
+                        "transport failed: " + (error == null ? "no result" : error.getMessage()));
+              }
+              completions.add(new Completion(runningJob.id(), token, r));
+              wake();
+            });
+  }
+
+  private void failWithoutRun(Job job, String why, Instant now) {
+    Job failed =
+        job.toBuilder()
+            .status(JobStatus.FAILED)
+            .detail(why)
+            .finishedAt(now)
+            .owner(null)
+            .build();
+    store.transition(failed, job.status(), job.version()).ifPresent(j -> finishedFinal(j, now));
+  }
+
+  private void waitFor(Job job, WaitReason reason, String why, Instant until, Instant now) {
+    boolean same =
+        job.status() == JobStatus.WAITING
+            && job.waitReason() == reason
+            && Objects.equals(until == null ? job.nextAttemptAt() : until, job.nextAttemptAt());
+    if (same) {
+      return;
+    }
+    Job.Builder b = job.waiting(reason, why).toBuilder();
+    if (until != null) {
+      b.nextAttemptAt(until);
+    }
+    Optional<Job> stored = store.transition(b.build(), job.status(), job.version());
+    if (stored.isPresent()) {
+      remember(until, now);
+      if (job.status() != JobStatus.WAITING || job.waitReason() != reason) {
+        events.publish(new SchedulerEvent.JobWaiting(now, stored.get()));
+      }
+    }
+  }
+
+  private void skip(Job job, SkipReason reason, String why, Instant now) {
+    store
+        .transition(job.skipped(reason, why, now), job.status(), job.version())
+        .ifPresent(
+            j -> {
+              events.publish(new SchedulerEvent.JobSkipped(now, j));
+              notifyJob(j, NotificationRule.Event.JOB_SKIPPED, now);
+            });
+  }
+
+  // =================================================================== complete
+
+  private record Running(Job job, Execution execution) {}
+
+  private record Completion(String jobId, long token, ExecutionResult result) {}
+
+  private final Map<String, String> cancelRequests = new HashMap<>();
+
+  private void drainCompletions(Instant now) {
+    Completion c;
+    while ((c = completions.poll()) != null) {
+      try {
+        complete(c, now);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "recording the result of " + c.jobId() + " failed", e);
+      }
+    }
+  }
+
+  private void complete(Completion c, Instant now) {
+    Running r = running.get(c.jobId());
+    if (r == null || r.job().fencingToken() != c.token()) {
+      return;
+    }
+    running.remove(c.jobId());
+    String cancelActor = cancelRequests.remove(c.jobId());
+    Optional<Job> current = store.job(c.jobId());
+    if (current.isEmpty()
+        || current.get().status() != JobStatus.RUNNING
+        || current.get().fencingToken() != c.token()) {
+      return;
+    }
+    Job job = current.get();
+    ScheduleSpec spec = job.scheduleId() == null
+        ? null : store.get(job.scheduleId()).map(Schedule::spec).orElse(null);
+    ExecutionResult result = c.result();
+    JobStatus status =
+        switch (result.outcome()) {
+          case EXITED -> result.exitCode() == 0 ? JobStatus.SUCCEEDED : JobStatus.FAILED;
+          case TIMED_OUT -> JobStatus.TIMED_OUT;
+          case CANCELLED -> JobStatus.CANCELLED;
+          case FAILED_TO_START -> JobStatus.FAILED;
+        };
+    if (cancelActor != null) {
+      status = JobStatus.CANCELLED;
+    }
+    OutputPolicy output = spec != null ? spec.output() : OutputPolicy.DEFAULT;
+    CapturedOutput out = keep(result.stdout(), output);
+    CapturedOutput err = keep(result.stderr(), output);
+    boolean retry =
+        (status == JobStatus.FAILED || status == JobStatus.TIMED_OUT)
+            && job.attempt() < job.maxAttempts()
+            && !stopping;
+    if (retry) {
+      Duration delay =
+          spec != null
+              ? spec.retry()
+                  .delayBefore(job.attempt() + 1, Hashing.unit(job.fireKey(), job.attempt() + 1))
+              : Duration.ZERO;
+      Instant at = now.plus(delay);
+      Job next =
+          job.toBuilder()
+              .exitCode(result.exitCode())
+              .stdout(out)
+              .stderr(err)
+              .detail(status + (result.error() != null ? ": " + result.error() : ""))
+              .build()
+              .retryAt(at);
+      store
+          .transition(next, JobStatus.RUNNING, job.version())
+          .ifPresent(
+              j -> {
+                remember(at, now);
+                events.publish(new SchedulerEvent.JobFinished(now, j, at));
+              });
+      return;
+    }
+    Job done =
+        job.finished(status, result.exitCode(), out, err, now).toBuilder()
+            .detail(
+                cancelActor != null
+                    ? "cancelled by " + cancelActor
+                    : result.error())
+            .build();
+    Optional<Job> stored = store.transition(done, JobStatus.RUNNING, job.version());
+    if (stored.isEmpty()) {
+      return;
+    }
+    if (status == JobStatus.CANCELLED) {
+      events.publish(new SchedulerEvent.JobCancelled(now, stored.get(), cancelActor));
+      notifyJob(stored.get(), NotificationRule.Event.JOB_CANCELLED, now);
+    } else {
+      finishedFinal(stored.get(), now);
+    }
+  }
+
+  private static CapturedOutput keep(CapturedOutput output, OutputPolicy policy) {
+    if (!policy.store()) {
+      return new CapturedOutput("", output.totalBytes() > 0, output.totalBytes());
+    }
+    return output;
+  }
+
+  /** Events, notifications and the consecutive-failure count for a job that finished for good. */
+  private void finishedFinal(Job job, Instant now) {
+    events.publish(new SchedulerEvent.JobFinished(now, job, null));
+    NotificationRule.Event event =
+        switch (job.status()) {
+          case SUCCEEDED -> NotificationRule.Event.JOB_SUCCEEDED;
+          case TIMED_OUT -> NotificationRule.Event.JOB_TIMED_OUT;
+          default -> NotificationRule.Event.JOB_FAILED;
+        };
+    notifyJob(job, event, now);
+    if (job.scheduleId() == null) {
+      return;
+    }
+    boolean failed = job.status() == JobStatus.FAILED || job.status() == JobStatus.TIMED_OUT;
+    for (int attempt = 0; attempt < 10; attempt++) {
+      Optional<Schedule> found = store.get(job.scheduleId());
+      if (found.isEmpty()) {
+        return;
+      }
+      Schedule s = found.get();
+      int failures = failed ? s.consecutiveFailures() + 1 : 0;
+      if (failures == s.consecutiveFailures()) {
+        return;
+      }
+      int max = s.spec().maxConsecutiveFailures();
+      boolean pause = failed && max > 0 && failures >= max && s.state() == ScheduleState.ACTIVE;
+      Schedule next = s.withConsecutiveFailures(failures);
+      if (pause) {
+        next = next.withState(ScheduleState.AUTO_PAUSED, now, s.updatedBy());
+      }
+      try {
+        store.update(next, s.version());
+      } catch (StaleVersionException e) {
+        continue;
+      }
+      if (pause) {
+        String reason = failures + " consecutive failures (max " + max + ")";
+        events.publish(new SchedulerEvent.SchedulePaused(now, s.id(), true, reason, null));
+        notify(
+            s.spec(),
+            NotificationRule.Event.SCHEDULE_AUTO_PAUSED,
+            Notification.Severity.CRITICAL,
+            "Schedule " + s.id() + " paused automatically",
+            "Schedule " + s.id() + " was paused after " + reason + "; last job " + job.id() + ".",
+            Map.of("scheduleId", s.id(), "jobId", job.id()));
+      }
+      return;
+    }
+  }
+
+  private void notifyJob(Job job, NotificationRule.Event event, Instant now) {
+    if (job.scheduleId() == null) {
+      return;
+    }
+    Optional<Schedule> s = store.get(job.scheduleId());
+    if (s.isEmpty() || s.get().spec().notifications().isEmpty()) {
+      return;
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("scheduleId", job.scheduleId());
+    fields.put("jobId", job.id());
+    fields.put("nodeId", job.nodeId());
+    fields.put("status", job.status().name());
+    fields.put("attempt", Integer.toString(job.attempt()));
+    if (job.exitCode() != null) {
+      fields.put("exitCode", job.exitCode().toString());
+    }
+    Notification.Severity severity =
+        job.status() == JobStatus.SUCCEEDED
+            ? Notification.Severity.INFO
+            : Notification.Severity.WARNING;
+    notify(
+        s.get().spec(),
+        event,
+        severity,
+        "Job " + job.id() + " of " + job.scheduleId() + " on " + job.nodeId() + ": " + job.status(),
+        "Job "
+            + job.id()
+            + " ("
+            + job.scheduleId()
+            + " on "
+            + job.nodeId()
+            + ") is "
+            + job.status()
+            + (job.skipReason() != null ? " (" + job.skipReason() + ")" : "")
+            + (job.detail() != null ? ": " + job.detail() : "")
+            + ".",
+        fields);
+  }
+
+  private void notify(
+      ScheduleSpec spec,
+      NotificationRule.Event event,
+      Notification.Severity severity,
+      String subject,
+      String body,
+      Map<String, String> fields) {
+    for (NotificationRule rule : spec.notifications()) {
+      if (!rule.matches(event)) {
+        continue;
+      }
+      List<Notifier> targets = notifiers.get(rule.channel());
+      if (targets == null) {
+        LOG.log(System.Logger.Level.WARNING, "no notifier for channel " + rule.channel());
+        continue;
+      }
+      Notification n = new Notification(rule.channel(), severity, subject, body, fields);
+      for (Notifier notifier : targets) {
+        try {
+          notifier
+              .send(n)
+              .whenComplete(
+                  (v, e) -> {
+                    if (e != null) {
+                      LOG.log(System.Logger.Level.WARNING, "notifier " + rule.channel() + " failed",
+                          e);
+                    }
+                  });
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "notifier " + rule.channel() + " threw", e);
+        }
+      }
+    }
+  }
+
+  // =================================================================== operations
+
+  /**
+   * Validates a spec against the store: the script exists, every dependency exists, and the
+   * dependencies form no cycle.
+   *
+   * @param spec the spec
+   * @throws ValidationException if a rule is broken
+   */
+  public synchronized void validate(ScheduleSpec spec) {
+    if (store.script(spec.scriptId()).isEmpty()) {
+      throw new ValidationException(
+          "scriptId", "name a stored script", "\"" + spec.scriptId() + "\"");
+    }
+    Map<String, Set<String>> graph = new HashMap<>();
+    Page page = Page.first(1000);
+    while (page != null) {
+      PageResult<Schedule> result = store.list(ScheduleQuery.all(), page);
+      for (Schedule s : result.items()) {
+        graph.put(s.id(), s.spec().dependsOn());
+      }
+      page = result.nextPage();
+    }
+    for (String dep : spec.dependsOn()) {
+      if (!graph.containsKey(dep)) {
+        throw new ValidationException("dependsOn", "name existing schedules", "\"" + dep + "\"");
+      }
+    }
+    graph.put(spec.name(), spec.dependsOn());
+    Deque<String> path = new ArrayDeque<>();
+    path.addLast(spec.name());
+    List<String> cycle = findCycle(spec.name(), graph, path, new HashSet<>());
+    if (cycle != null) {
+      throw new ValidationException("dependsOn", "not form a cycle", String.join(" -> ", cycle));
+    }
+  }
+
+  private static List<String> findCycle(
+      String start, Map<String, Set<String>> graph, Deque<String> path, Set<String> done) {
+    String at = path.peekLast();
+    for (String next : graph.getOrDefault(at, Set.of())) {
+      if (next.equals(start)) {
+        List<String> cycle = new ArrayList<>(path);
+        cycle.add(start);
+        return cycle;
+      }
+      if (path.contains(next) || done.contains(next)) {
+        continue;
+      }
+      path.addLast(next);
+      List<String> found = findCycle(start, graph, path, done);
+      if (found != null) {
+        return found;
+      }
+      path.removeLast();
+      done.add(next);
+    }
+    return null;
+  }
+
+  /**
+   * Creates a schedule: validated, first fire strictly after now.
+   *
+   * @param spec the spec
+   * @param actor who
+   * @return the stored schedule
+   */
+  public synchronized Schedule create(ScheduleSpec spec, String actor) {
+    validate(spec);
+    Instant now = clock.instant();
+    Schedule s =
+        store.create(
+            Schedule.create(spec, spec.trigger().next(now).orElse(null), now, actor(actor)));
+    events.publish(new SchedulerEvent.ScheduleCreated(now, s, actor));
+    wake();
+    return s;
+  }
+
+  /**
+   * Replaces a schedule's spec (same name); a changed trigger restarts from now.
+   *
+   * @param spec the new spec
+   * @param actor who
+   * @return the stored schedule
+   */
+  public synchronized Schedule update(ScheduleSpec spec, String actor) {
+    validate(spec);
+    Instant now = clock.instant();
+    for (int attempt = 0; ; attempt++) {
+      Schedule s = store.get(spec.name()).orElseThrow(() -> new NoSuchScheduleException(spec.name()));
+      Schedule next = s.withSpec(spec, now, actor(actor));
+      if (!spec.trigger().equals(s.spec().trigger())) {
+        next = next.withNextFireTime(spec.trigger().next(now).orElse(null));
+      }
+      try {
+        Schedule stored = store.update(next, s.version());
+        events.publish(new SchedulerEvent.ScheduleUpdated(now, stored, actor));
+        wake();
+        return stored;
+      } catch (StaleVersionException e) {
+        if (attempt >= 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Deletes a schedule; its pending jobs are skipped when they come up.
+   *
+   * @param id the schedule
+   * @param actor who
+   * @return whether it existed
+   */
+  public synchronized boolean delete(String id, String actor) {
+    boolean deleted = store.delete(id);
+    if (deleted) {
+      events.publish(new SchedulerEvent.ScheduleDeleted(clock.instant(), id, actor));
+      wake();
+    }
+    return deleted;
+  }
+
+  /**
+   * Pauses or resumes a schedule. Resuming restarts the trigger from now (fires missed while paused
+   * are not caught up) and clears the failure count.
+   *
+   * @param id the schedule
+   * @param pause whether to pause (else resume)
+   * @param actor who
+   * @return the stored schedule
+   */
+  public synchronized Schedule setPaused(String id, boolean pause, String actor) {
+    Instant now = clock.instant();
+    for (int attempt = 0; ; attempt++) {
+      Schedule s = store.get(id).orElseThrow(() -> new NoSuchScheduleException(id));
+      ScheduleState target = pause ? ScheduleState.PAUSED : ScheduleState.ACTIVE;
+      if (s.state() == target) {
+        return s;
+      }
+      Schedule next = s.withState(target, now, actor(actor));
+      if (!pause) {
+        next =
+            next.withConsecutiveFailures(0)
+                .withNextFireTime(s.spec().trigger().next(now).orElse(null));
+      }
+      try {
+        Schedule stored = store.update(next, s.version());
+        events.publish(
+            pause
+                ? new SchedulerEvent.SchedulePaused(now, id, false, "paused by a user", actor)
+                : new SchedulerEvent.ScheduleResumed(now, id, actor));
+        wake();
+        return stored;
+      } catch (StaleVersionException e) {
+        if (attempt >= 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs a schedule now, once per targeted node, as ad-hoc jobs.
+   *
+   * @param id the schedule
+   * @param by who triggered it
+   * @return the jobs
+   */
+  public synchronized List<Job> runNow(String id, TriggeredBy by) {
+    Schedule s = store.get(id).orElseThrow(() -> new NoSuchScheduleException(id));
+    Instant now = clock.instant();
+    ScheduleSpec spec = s.spec();
+    String hash = store.script(spec.scriptId()).map(Script::contentHash).orElse("");
+    List<Job> created = new ArrayList<>();
+    for (Node node : nodes.resolve(spec.target())) {
+      long seq = store.nextSequence();
+      String jobId = "job-" + seq;
+      Job job =
+          Job.builder(jobId, id, FireKey.adHoc(jobId, now, node.id()))
+              .groups(node.groups())
+              .script(spec.scriptId(), hash)
+              .priority(spec.priority())
+              .dueAt(now)
+              .sequence(seq)
+              .maxAttempts(spec.retry().maxAttempts())
+              .createdAt(now)
+              .triggeredBy(by)
+              .build();
+      if (store.insert(job)) {
+        Job stored = store.job(jobId).orElse(job);
+        created.add(stored);
+        events.publish(new SchedulerEvent.JobQueued(now, stored));
+      }
+    }
+    wake();
+    return List.copyOf(created);
+  }
+
+  /**
+   * Cancels a job: a pending one at once; a running one of this instance through its execution
+   * (it becomes CANCELLED when the transport reports).
+   *
+   * @param jobId the job
+   * @param actor who
+   * @return whether the job was cancelled or its cancellation requested
+   * @throws SchedulerException if it runs on another instance
+   */
+  public synchronized boolean cancel(String jobId, String actor) {
+    Instant now = clock.instant();
+    for (int attempt = 0; attempt < 10; attempt++) {
+      Optional<Job> found = store.job(jobId);
+      if (found.isEmpty() || found.get().status().isFinal()) {
+        return false;
+      }
+      Job job = found.get();
+      if (job.status().isPending()) {
+        Job cancelled =
+            job.toBuilder()
+                .status(JobStatus.CANCELLED)
+                .finishedAt(now)
+                .detail("cancelled by " + actor(actor))
+                .build();
+        Optional<Job> stored = store.transition(cancelled, job.status(), job.version());
+        if (stored.isPresent()) {
+          events.publish(new SchedulerEvent.JobCancelled(now, stored.get(), actor));
+          return true;
+        }
+        continue;
+      }
+      Running r = running.get(jobId);
+      if (r == null || r.job().fencingToken() != job.fencingToken()) {
+        throw new SchedulerException(
+            "job " + jobId + " runs on instance " + job.owner() + ", not on " + instanceId);
+      }
+      cancelRequests.put(jobId, actor(actor));
+      if (r.execution() != null) {
+        r.execution().cancel();
+      }
+      wake();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Retries a finished job: a new attempt of the same job (same fire key), due now.
+   *
+   * @param jobId the job
+   * @param actor who
+   * @return the queued job
+   * @throws ValidationException if the job is not finished or has no attempt left
+   * @throws SchedulerException if the job does not exist
+   */
+  public synchronized Job retry(String jobId, String actor) {
+    Instant now = clock.instant();
+    Job job = store.job(jobId).orElseThrow(() -> new SchedulerException("no job " + jobId));
+    if (!job.status().isFinal()) {
+      throw new ValidationException("job status", "be final to retry", job.status());
+    }
+    if (job.attempt() >= io.scripttask.scheduler.Retry.MAX_ATTEMPTS) {
+      throw new ValidationException(
+          "attempt", "be below " + io.scripttask.scheduler.Retry.MAX_ATTEMPTS, job.attempt());
+    }
+    Job next =
+        job.toBuilder()
+            .maxAttempts(Math.max(job.maxAttempts(), job.attempt() + 1))
+            .attempt(job.attempt() + 1)
+            .status(JobStatus.QUEUED)
+            .finishedAt(null)
+            .startedAt(null)
+            .owner(null)
+            .nextAttemptAt(now)
+            .detail("retried by " + actor(actor))
+            .build();
+    Job stored =
+        store
+            .transition(next, job.status(), job.version())
+            .orElseThrow(() -> new SchedulerException("job " + jobId + " changed meanwhile"));
+    events.publish(new SchedulerEvent.JobQueued(now, stored));
+    wake();
+    return stored;
+  }
+
+  /**
+   * Previews the next fires of a schedule on its current target, with windows considered.
+   *
+   * @param id the schedule
+   * @param count how many fires
+   * @return the planned runs, by fire then node
+   */
+  public List<PlannedRun> preview(String id, int count) {
+    if (count < 0 || count > 10_000) {
+      throw new ValidationException("count", "be 0-10000", count);
+    }
+    Schedule s = store.get(id).orElseThrow(() -> new NoSuchScheduleException(id));
+    ScheduleSpec spec = s.spec();
+    MaintenanceCalendar calendar = MaintenanceCalendar.of(store.windows());
+    List<Node> targets = nodes.resolve(spec.target());
+    List<PlannedRun> runs = new ArrayList<>();
+    Instant fire = s.nextFireTime();
+    for (int i = 0; i < count && fire != null; i++) {
+      for (Node node : targets) {
+        Instant due = fire.plus(Hashing.jitter(new FireKey(id, fire, node.id()), spec.jitter()));
+        if (calendar.admits(spec.priority(), due, node.id(), node.groups())) {
+          runs.add(new PlannedRun(fire, node.id(), due, due, false));
+        } else {
+          Instant starts =
+              spec.windowPolicy() == WindowPolicy.HOLD
+                  ? calendar.nextAdmission(spec.priority(), due, node.id(), node.groups())
+                      .orElse(null)
+                  : null;
+          runs.add(new PlannedRun(fire, node.id(), due, starts, true));
+        }
+      }
+      fire = spec.trigger().next(fire).orElse(null);
+    }
+    return List.copyOf(runs);
+  }
+
+  /**
+   * Statistics from the store.
+   *
+   * @param upcoming how many upcoming fires
+   * @return the statistics
+   */
+  public Statistics statistics(int upcoming) {
+    Map<JobStatus, Long> counts = store.countByStatus();
+    List<Statistics.UpcomingFire> next = new ArrayList<>();
+    if (upcoming > 0) {
+      for (Schedule s : store.dueSchedules(clock.instant().plus(FAR), upcoming)) {
+        next.add(new Statistics.UpcomingFire(s.id(), s.nextFireTime()));
+      }
+    }
+    return new Statistics(
+        counts,
+        counts.getOrDefault(JobStatus.RUNNING, 0L),
+        counts.getOrDefault(JobStatus.QUEUED, 0L) + counts.getOrDefault(JobStatus.WAITING, 0L),
+        store.scheduleCount(),
+        next);
+  }
+
+  // =================================================================== shutdown
+
+  /** Stops firing and dispatching; completions are still recorded. */
+  public synchronized void stopping() {
+    stopping = true;
+  }
+
+  /** @return how many runs of this instance have not reported yet */
+  public synchronized int runningCount() {
+    return running.size();
+  }
+
+  /** Handles queued results now (during shutdown). */
+  public synchronized void drain() {
+    drainCompletions(clock.instant());
+  }
+
+  /**
+   * Cancels every run still going (after the shutdown grace) and records it {@link
+   * JobStatus#CANCELLED}.
+   *
+   * @return how many were cancelled
+   */
+  public synchronized int cancelStragglers() {
+    Instant now = clock.instant();
+    drainCompletions(now);
+    int n = 0;
+    for (Running r : new ArrayList<>(running.values())) {
+      running.remove(r.job().id());
+      if (r.execution() != null) {
+        try {
+          r.execution().cancel();
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "cancel of " + r.job().id() + " threw", e);
+        }
+      }
+      Optional<Job> current = store.job(r.job().id());
+      if (current.isEmpty() || current.get().status() != JobStatus.RUNNING) {
+        continue;
+      }
+      Job job = current.get();
+      Job cancelled =
+          job.finished(JobStatus.CANCELLED, null, job.stdout(), job.stderr(), now).toBuilder()
+              .detail("cancelled at shutdown")
+              .build();
+      Optional<Job> stored = store.transition(cancelled, JobStatus.RUNNING, job.version());
+      if (stored.isPresent()) {
+        n++;
+        events.publish(new SchedulerEvent.JobCancelled(now, stored.get(), "shutdown"));
+      }
+    }
+    return n;
+  }
+
+  private static String actor(String actor) {
+    return actor == null || actor.isBlank() ? DEFAULT_ACTOR : actor;
+  }
+}

@@ -1,0 +1,2 @@
+/** The scheduler's engine loop (fire, dispatch, complete); internal, not API, free to change. */
+package io.scripttask.scheduler.internal.engine;
