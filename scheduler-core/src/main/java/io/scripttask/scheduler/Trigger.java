@@ -25,7 +25,9 @@ import java.util.Set;
  *       DeployX users know as {@code daily}, {@code weekly} with {@code days_of_week} and {@code
  *       monthly} with {@code day_of_month});
  *   <li>{@link IntervalTrigger}: a fixed elapsed interval from an anchor instant ({@link
- *       #every(Duration, Instant, ZoneId)}).
+ *       #every(Duration, Instant, ZoneId)});
+ *   <li>{@link AfterCompletionTrigger}: after each run of another schedule on a node completes
+ *       ({@link #afterCompletionOf(String)}); it has no clock-based fires.
  * </ul>
  *
  * <p>Daylight saving: daily, weekly and monthly triggers are fixed-time schedules and behave
@@ -38,7 +40,13 @@ import java.util.Set;
  * <p>Every fire time is computed from the time passed in; no trigger reads a clock.
  */
 public sealed interface Trigger
-    permits CronTrigger, OnceTrigger, DailyTrigger, WeeklyTrigger, MonthlyTrigger, IntervalTrigger {
+    permits CronTrigger,
+        OnceTrigger,
+        DailyTrigger,
+        WeeklyTrigger,
+        MonthlyTrigger,
+        IntervalTrigger,
+        AfterCompletionTrigger {
 
   /**
    * Returns the zone the trigger's local times are in; fire times are returned in this zone.
@@ -220,5 +228,53 @@ public sealed interface Trigger
    */
   static IntervalTrigger every(Duration interval, Instant anchor, ZoneId zone) {
     return new IntervalTrigger(interval, anchor, zone);
+  }
+
+  /**
+   * Creates a trigger that fires on a node each time a job of schedule {@code scheduleId} succeeds
+   * there (its last attempt), with no delay, in {@link ScheduleSpec#DEFAULT_ZONE}; see {@link
+   * AfterCompletionTrigger} for the chain semantics.
+   *
+   * @param scheduleId the id of the upstream schedule
+   * @return the trigger
+   * @throws NullPointerException if {@code scheduleId} is null
+   * @throws ValidationException if {@code scheduleId} is blank
+   */
+  static AfterCompletionTrigger afterCompletionOf(String scheduleId) {
+    return afterCompletionOf(scheduleId, ScheduleSpec.DEFAULT_ZONE);
+  }
+
+  /**
+   * Creates a trigger that fires on a node each time a job of schedule {@code scheduleId} succeeds
+   * there (its last attempt), with no delay.
+   *
+   * @param scheduleId the id of the upstream schedule
+   * @param zone the zone fire times are returned in
+   * @return the trigger
+   * @throws NullPointerException if an argument is null
+   * @throws ValidationException if {@code scheduleId} is blank
+   */
+  static AfterCompletionTrigger afterCompletionOf(String scheduleId, ZoneId zone) {
+    return new AfterCompletionTrigger(
+        scheduleId, AfterCompletionTrigger.DEFAULT_OUTCOMES, Duration.ZERO, zone);
+  }
+
+  /**
+   * Creates a trigger that fires on a node each time a job of schedule {@code scheduleId} finishes
+   * there for good (its last attempt) with one of {@code outcomes}, {@code delay} later.
+   *
+   * @param scheduleId the id of the upstream schedule
+   * @param outcomes the final upstream statuses that fire it: a non-empty subset of {@link
+   *     AfterCompletionTrigger#ALLOWED_OUTCOMES} (SUCCEEDED, FAILED, TIMED_OUT)
+   * @param delay how long after the upstream job finished the downstream job is due, zero or more
+   * @param zone the zone fire times are returned in
+   * @return the trigger
+   * @throws NullPointerException if an argument or an outcome is null
+   * @throws ValidationException if {@code scheduleId} is blank, {@code outcomes} is empty or holds
+   *     another status, or {@code delay} is negative
+   */
+  static AfterCompletionTrigger afterCompletionOf(
+      String scheduleId, Set<JobStatus> outcomes, Duration delay, ZoneId zone) {
+    return new AfterCompletionTrigger(scheduleId, outcomes, delay, zone);
   }
 }

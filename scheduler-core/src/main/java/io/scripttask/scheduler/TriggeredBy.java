@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param kind what kind of originator
  * @param actor who: a user name, a workflow id, an API client id, the schedule id for {@link
- *     Kind#SCHEDULE}, the upstream schedule id for {@link Kind#DEPENDENCY}; never a secret
+ *     Kind#SCHEDULE}, the id of the upstream job whose completion fired it for {@link
+ *     Kind#DEPENDENCY}; never a secret
  */
 public record TriggeredBy(Kind kind, String actor) {
 

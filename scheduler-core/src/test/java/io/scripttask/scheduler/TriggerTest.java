@@ -73,7 +73,8 @@ class TriggerTest {
             DailyTrigger.class,
             WeeklyTrigger.class,
             MonthlyTrigger.class,
-            IntervalTrigger.class);
+            IntervalTrigger.class,
+            AfterCompletionTrigger.class);
   }
 
   @Test

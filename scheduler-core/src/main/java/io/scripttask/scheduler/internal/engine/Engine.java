@@ -1,5 +1,6 @@
 package io.scripttask.scheduler.internal.engine;
 
+import io.scripttask.scheduler.AfterCompletionTrigger;
 import io.scripttask.scheduler.FireKey;
 import io.scripttask.scheduler.Job;
 import io.scripttask.scheduler.JobQuery;
@@ -59,6 +60,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -79,6 +81,8 @@ public final class Engine {
   private static final int MAX_DISPATCH_SCAN = 65_536;
   private static final int MAX_FIRES_PER_STEP = 10_000;
   private static final Duration FAR = Duration.ofDays(3660);
+  /** How long the after-completion index is trusted before it is re-read from the store. */
+  private static final Duration CHAIN_INDEX_REFRESH = Duration.ofMinutes(1);
 
   private final Clock clock;
   private final SchedulerStore store;
@@ -97,6 +101,17 @@ public final class Engine {
   private volatile boolean windowsChanged;
   private volatile Runnable wakeHook = () -> {};
   private boolean stopping;
+
+  /**
+   * Upstream schedule id to the ids of the schedules with an {@link AfterCompletionTrigger} on it.
+   * A cache of the store: rebuilt from it on every create and update (whose validation reads every
+   * schedule anyway) and when older than {@link #CHAIN_INDEX_REFRESH} (so that schedules another
+   * cluster instance created are seen); kept up to date on this instance's changes. An entry that
+   * no longer holds is harmless: the downstream schedule is re-read before it fires.
+   */
+  private Map<String, Set<String>> downstream = new HashMap<>();
+
+  private Instant downstreamReadAt;
 
   /**
    * Creates an engine.
@@ -806,6 +821,11 @@ public final class Engine {
     if (job.scheduleId() == null) {
       return;
     }
+    try {
+      fireAfterCompletion(job, now);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "firing the schedules after " + job.id() + " failed", e);
+    }
     boolean failed = job.status() == JobStatus.FAILED || job.status() == JobStatus.TIMED_OUT;
     for (int attempt = 0; attempt < 10; attempt++) {
       Optional<Schedule> found = store.get(job.scheduleId());
@@ -841,6 +861,130 @@ public final class Engine {
       }
       return;
     }
+  }
+
+  // =================================================================== after-completion chains
+
+  /**
+   * Fires the schedules triggered after the upstream job's schedule: for each ACTIVE one whose
+   * {@link AfterCompletionTrigger} names that schedule and the job's final status, and whose target
+   * includes the job's node, inserts one job on that node with fire key (downstream, upstream
+   * finish + delay, node). The store's unique fire key makes this exactly once: the upstream job
+   * reaches its final status through one compare-and-set, and a repeated insert of the same key is
+   * ignored. A deleted upstream schedule fires nothing (its downstream schedules lie dormant).
+   */
+  private void fireAfterCompletion(Job upstream, Instant now) {
+    if (!AfterCompletionTrigger.ALLOWED_OUTCOMES.contains(upstream.status())) {
+      return;
+    }
+    Set<String> candidates = downstreamOf(upstream.scheduleId(), now);
+    if (candidates.isEmpty() || store.get(upstream.scheduleId()).isEmpty()) {
+      return;
+    }
+    Optional<Node> node = nodes.find(upstream.nodeId());
+    if (node.isEmpty()) {
+      return;
+    }
+    Instant finished = upstream.finishedAt() != null ? upstream.finishedAt() : now;
+    boolean queued = false;
+    for (String id : candidates) {
+      Optional<Schedule> found = store.get(id);
+      if (found.isEmpty() || found.get().state() != ScheduleState.ACTIVE) {
+        continue;
+      }
+      ScheduleSpec spec = found.get().spec();
+      if (!(spec.trigger() instanceof AfterCompletionTrigger after)
+          || !after.scheduleId().equals(upstream.scheduleId())
+          || !after.firesOn(upstream.status())
+          || !spec.target().matches(node.get())) {
+        continue;
+      }
+      Instant fire = finished.plus(after.delay());
+      FireKey key = new FireKey(id, fire, node.get().id());
+      long seq = store.nextSequence();
+      String jobId = "job-" + seq;
+      Job job =
+          Job.builder(jobId, id, key)
+              .groups(node.get().groups())
+              .script(
+                  spec.scriptId(),
+                  store.script(spec.scriptId()).map(Script::contentHash).orElse(""))
+              .priority(spec.priority())
+              .dueAt(fire.plus(Hashing.jitter(key, spec.jitter())))
+              .sequence(seq)
+              .maxAttempts(spec.retry().maxAttempts())
+              .createdAt(now)
+              .triggeredBy(new TriggeredBy(TriggeredBy.Kind.DEPENDENCY, upstream.id()))
+              .build();
+      if (store.insert(job)) {
+        Job stored = store.job(jobId).orElse(job);
+        events.publish(new SchedulerEvent.JobQueued(now, stored));
+        remember(stored.readyAt(), now);
+        queued = true;
+      }
+    }
+    if (queued) {
+      wake();
+    }
+  }
+
+  private Set<String> downstreamOf(String upstreamId, Instant now) {
+    if (downstreamReadAt == null
+        || now.isBefore(downstreamReadAt)
+        || !now.isBefore(downstreamReadAt.plus(CHAIN_INDEX_REFRESH))) {
+      ChainGraph graph = readGraph();
+      downstream = graph.downstream();
+      downstreamReadAt = now;
+    }
+    return downstream.getOrDefault(upstreamId, Set.of());
+  }
+
+  private void unlinkDownstream(String scheduleId) {
+    downstream.values().removeIf(ids -> ids.remove(scheduleId) && ids.isEmpty());
+  }
+
+  /**
+   * The "runs after" graph of the stored schedules: for each schedule, the schedules it names in
+   * {@link ScheduleSpec#dependsOn()} and the upstream of its {@link AfterCompletionTrigger}.
+   */
+  private record ChainGraph(
+      Map<String, Set<String>> dependsOn, Map<String, String> after) {
+
+    Map<String, Set<String>> downstream() {
+      Map<String, Set<String>> index = new HashMap<>();
+      for (Map.Entry<String, String> e : after.entrySet()) {
+        index.computeIfAbsent(e.getValue(), k -> new TreeSet<>()).add(e.getKey());
+      }
+      return index;
+    }
+
+    Set<String> edges(String id) {
+      Set<String> deps = dependsOn.getOrDefault(id, Set.of());
+      String up = after.get(id);
+      if (up == null || deps.contains(up)) {
+        return deps;
+      }
+      Set<String> all = new LinkedHashSet<>(deps);
+      all.add(up);
+      return all;
+    }
+  }
+
+  private ChainGraph readGraph() {
+    Map<String, Set<String>> dependsOn = new HashMap<>();
+    Map<String, String> after = new TreeMap<>();
+    Page page = Page.first(1000);
+    while (page != null) {
+      PageResult<Schedule> result = store.list(ScheduleQuery.all(), page);
+      for (Schedule s : result.items()) {
+        dependsOn.put(s.id(), s.spec().dependsOn());
+        if (s.spec().trigger() instanceof AfterCompletionTrigger t) {
+          after.put(s.id(), t.scheduleId());
+        }
+      }
+      page = result.nextPage();
+    }
+    return new ChainGraph(dependsOn, after);
   }
 
   private void notifyJob(Job job, NotificationRule.Event event, Instant now) {
@@ -921,44 +1065,62 @@ public final class Engine {
   // =================================================================== operations
 
   /**
-   * Validates a spec against the store: the script exists, every dependency exists, and the
-   * dependencies form no cycle.
+   * Validates a spec against the store: the script exists, every dependency and the upstream of an
+   * after-completion trigger exist, and neither the dependencies nor the after-completion
+   * triggers, alone or together, form a cycle.
    *
    * @param spec the spec
    * @throws ValidationException if a rule is broken
    */
   public synchronized void validate(ScheduleSpec spec) {
+    checked(spec);
+  }
+
+  /** Validates {@code spec}; returns the graph it was checked against, with {@code spec} in it. */
+  private ChainGraph checked(ScheduleSpec spec) {
     if (store.script(spec.scriptId()).isEmpty()) {
       throw new ValidationException(
           "scriptId", "name a stored script", "\"" + spec.scriptId() + "\"");
     }
-    Map<String, Set<String>> graph = new HashMap<>();
-    Page page = Page.first(1000);
-    while (page != null) {
-      PageResult<Schedule> result = store.list(ScheduleQuery.all(), page);
-      for (Schedule s : result.items()) {
-        graph.put(s.id(), s.spec().dependsOn());
-      }
-      page = result.nextPage();
-    }
+    ChainGraph graph = readGraph();
     for (String dep : spec.dependsOn()) {
-      if (!graph.containsKey(dep)) {
+      if (!graph.dependsOn().containsKey(dep)) {
         throw new ValidationException("dependsOn", "name existing schedules", "\"" + dep + "\"");
       }
     }
-    graph.put(spec.name(), spec.dependsOn());
+    graph.dependsOn().put(spec.name(), spec.dependsOn());
+    graph.after().remove(spec.name());
+    if (spec.trigger() instanceof AfterCompletionTrigger after) {
+      if (!graph.dependsOn().containsKey(after.scheduleId())) {
+        throw new ValidationException(
+            "trigger.scheduleId", "name an existing schedule", "\"" + after.scheduleId() + "\"");
+      }
+      graph.after().put(spec.name(), after.scheduleId());
+    }
     Deque<String> path = new ArrayDeque<>();
     path.addLast(spec.name());
     List<String> cycle = findCycle(spec.name(), graph, path, new HashSet<>());
     if (cycle != null) {
-      throw new ValidationException("dependsOn", "not form a cycle", String.join(" -> ", cycle));
+      boolean dependsOnOnly = true;
+      for (int i = 0; i + 1 < cycle.size(); i++) {
+        Set<String> deps = graph.dependsOn().getOrDefault(cycle.get(i), Set.of());
+        dependsOnOnly &= deps.contains(cycle.get(i + 1));
+      }
+      if (dependsOnOnly) {
+        throw new ValidationException("dependsOn", "not form a cycle", String.join(" -> ", cycle));
+      }
+      throw new ValidationException(
+          "trigger",
+          "not form a cycle of after-completion triggers and dependencies",
+          String.join(" -> ", cycle));
     }
+    return graph;
   }
 
   private static List<String> findCycle(
-      String start, Map<String, Set<String>> graph, Deque<String> path, Set<String> done) {
+      String start, ChainGraph graph, Deque<String> path, Set<String> done) {
     String at = path.peekLast();
-    for (String next : graph.getOrDefault(at, Set.of())) {
+    for (String next : graph.edges(at)) {
       if (next.equals(start)) {
         List<String> cycle = new ArrayList<>(path);
         cycle.add(start);
@@ -986,11 +1148,13 @@ public final class Engine {
    * @return the stored schedule
    */
   public synchronized Schedule create(ScheduleSpec spec, String actor) {
-    validate(spec);
+    ChainGraph graph = checked(spec);
     Instant now = clock.instant();
     Schedule s =
         store.create(
             Schedule.create(spec, spec.trigger().next(now).orElse(null), now, actor(actor)));
+    downstream = graph.downstream();
+    downstreamReadAt = now;
     events.publish(new SchedulerEvent.ScheduleCreated(now, s, actor));
     wake();
     return s;
@@ -1004,7 +1168,7 @@ public final class Engine {
    * @return the stored schedule
    */
   public synchronized Schedule update(ScheduleSpec spec, String actor) {
-    validate(spec);
+    ChainGraph graph = checked(spec);
     Instant now = clock.instant();
     for (int attempt = 0; ; attempt++) {
       Schedule s = store.get(spec.name()).orElseThrow(() -> new NoSuchScheduleException(spec.name()));
@@ -1014,6 +1178,8 @@ public final class Engine {
       }
       try {
         Schedule stored = store.update(next, s.version());
+        downstream = graph.downstream();
+        downstreamReadAt = now;
         events.publish(new SchedulerEvent.ScheduleUpdated(now, stored, actor));
         wake();
         return stored;
@@ -1035,6 +1201,7 @@ public final class Engine {
   public synchronized boolean delete(String id, String actor) {
     boolean deleted = store.delete(id);
     if (deleted) {
+      unlinkDownstream(id);
       events.publish(new SchedulerEvent.ScheduleDeleted(clock.instant(), id, actor));
       wake();
     }
