@@ -141,17 +141,36 @@ public sealed interface SchedulerEvent {
 
   /**
    * A job's attempt ended: {@code SUCCEEDED}, {@code FAILED} or {@code TIMED_OUT}. When a retry
-   * follows, {@code retryAt} is set and the job goes back to {@code QUEUED}.
+   * follows, {@code retryAt} is set and the stored job is already back to {@code QUEUED} for its
+   * next attempt; {@code outcome} says how the attempt that just ended went.
    *
    * @param at when
    * @param job the job as stored after the attempt
+   * @param outcome how the attempt ended: {@code SUCCEEDED}, {@code FAILED} or {@code TIMED_OUT}
    * @param retryAt when the next attempt is due, or null when none follows
    */
-  record JobFinished(Instant at, Job job, Instant retryAt) implements SchedulerEvent {
-    /** Checks the fields. */
+  record JobFinished(Instant at, Job job, JobStatus outcome, Instant retryAt)
+      implements SchedulerEvent {
+    /**
+     * Checks the fields.
+     *
+     * @throws IllegalArgumentException if the outcome is not SUCCEEDED, FAILED or TIMED_OUT
+     */
     public JobFinished {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(job, "job");
+      Objects.requireNonNull(outcome, "outcome");
+      if (outcome != JobStatus.SUCCEEDED
+          && outcome != JobStatus.FAILED
+          && outcome != JobStatus.TIMED_OUT) {
+        throw new IllegalArgumentException(
+            "outcome must be SUCCEEDED, FAILED or TIMED_OUT, but was " + outcome);
+      }
+    }
+
+    /** @return whether another attempt of the job follows */
+    public boolean willRetry() {
+      return retryAt != null;
     }
   }
 

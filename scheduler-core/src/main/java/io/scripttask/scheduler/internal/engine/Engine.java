@@ -759,6 +759,7 @@ public final class Engine {
             && job.attempt() < job.maxAttempts()
             && !stopping;
     if (retry) {
+      JobStatus attemptStatus = status;
       Duration delay =
           spec != null
               ? spec.retry()
@@ -778,7 +779,7 @@ public final class Engine {
           .ifPresent(
               j -> {
                 remember(at, now);
-                events.publish(new SchedulerEvent.JobFinished(now, j, at));
+                events.publish(new SchedulerEvent.JobFinished(now, j, attemptStatus, at));
               });
       return;
     }
@@ -810,7 +811,7 @@ public final class Engine {
 
   /** Events, notifications and the consecutive-failure count for a job that finished for good. */
   private void finishedFinal(Job job, Instant now) {
-    events.publish(new SchedulerEvent.JobFinished(now, job, null));
+    events.publish(new SchedulerEvent.JobFinished(now, job, job.status(), null));
     NotificationRule.Event event =
         switch (job.status()) {
           case SUCCEEDED -> NotificationRule.Event.JOB_SUCCEEDED;
