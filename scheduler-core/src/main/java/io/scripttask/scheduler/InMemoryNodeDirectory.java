@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -49,6 +50,8 @@ public final class InMemoryNodeDirectory implements NodeDirectory {
 
   private final Object lock = new Object();
   private final TreeMap<String, Node> nodes = new TreeMap<>();
+  /** Group id to the ids of the nodes in it, for {@link #resolve}. */
+  private final HashMap<String, TreeSet<String>> byGroup = new HashMap<>();
   private final Map<String, String> reasons = new HashMap<>();
   private final CopyOnWriteArrayList<Registration> registrations = new CopyOnWriteArrayList<>();
   private final Executor executor;
@@ -114,7 +117,7 @@ public final class InMemoryNodeDirectory implements NodeDirectory {
     Node before;
     List<Registration> notify;
     synchronized (lock) {
-      before = nodes.put(node.id(), node);
+      before = putNode(node);
       boolean stillQuarantined = node.quarantined() && before != null && before.quarantined();
       if (!stillQuarantined) {
         reasons.remove(node.id());
@@ -142,6 +145,7 @@ public final class InMemoryNodeDirectory implements NodeDirectory {
       if (before == null) {
         throw new NoSuchNodeException(nodeId);
       }
+      ungroup(before);
       reasons.remove(nodeId);
       notify = changed(before, null);
     }
@@ -165,7 +169,7 @@ public final class InMemoryNodeDirectory implements NodeDirectory {
     synchronized (lock) {
       Node before = existing(nodeId);
       after = before.withOnline(online);
-      nodes.put(nodeId, after);
+      putNode(after);
       notify = changed(before, after);
     }
     dispatch(notify);
@@ -176,13 +180,62 @@ public final class InMemoryNodeDirectory implements NodeDirectory {
   public List<Node> resolve(Target target) {
     Objects.requireNonNull(target, "target");
     synchronized (lock) {
-      List<Node> matched = new ArrayList<>();
-      for (Node node : nodes.values()) {
-        if (target.matches(node)) {
-          matched.add(node);
+      if (target.allNodes()) {
+        return List.copyOf(nodes.values());
+      }
+      if (target.groupIds().isEmpty()
+          && target.tagSelectors().isEmpty()
+          && target.nodeIds().size() == 1) {
+        Node node = nodes.get(target.nodeIds().iterator().next());
+        return node == null ? List.of() : List.of(node);
+      }
+      // ids and groups by lookup; tag selectors by a scan (their nodes are not indexed)
+      TreeMap<String, Node> matched = new TreeMap<>();
+      for (String id : target.nodeIds()) {
+        Node node = nodes.get(id);
+        if (node != null) {
+          matched.put(id, node);
         }
       }
-      return List.copyOf(matched);
+      for (String group : target.groupIds()) {
+        TreeSet<String> ids = byGroup.get(group);
+        if (ids != null) {
+          for (String id : ids) {
+            matched.put(id, nodes.get(id));
+          }
+        }
+      }
+      if (!target.tagSelectors().isEmpty()) {
+        for (Node node : nodes.values()) {
+          if (!matched.containsKey(node.id()) && target.matches(node)) {
+            matched.put(node.id(), node);
+          }
+        }
+      }
+      return List.copyOf(matched.values());
+    }
+  }
+
+  /** Stores a node, keeping the group index up to date; returns the node it replaced. */
+  private Node putNode(Node node) {
+    Node before = nodes.put(node.id(), node);
+    if (before == null || !before.groups().equals(node.groups())) {
+      if (before != null) {
+        ungroup(before);
+      }
+      for (String group : node.groups()) {
+        byGroup.computeIfAbsent(group, g -> new TreeSet<>()).add(node.id());
+      }
+    }
+    return before;
+  }
+
+  private void ungroup(Node node) {
+    for (String group : node.groups()) {
+      TreeSet<String> ids = byGroup.get(group);
+      if (ids != null && ids.remove(node.id()) && ids.isEmpty()) {
+        byGroup.remove(group);
+      }
     }
   }
 
@@ -212,7 +265,7 @@ public final class InMemoryNodeDirectory implements NodeDirectory {
     synchronized (lock) {
       Node before = existing(nodeId);
       Node after = before.withQuarantined(true);
-      nodes.put(nodeId, after);
+      putNode(after);
       reasons.put(nodeId, reason);
       notify = changed(before, after);
     }
@@ -226,7 +279,7 @@ public final class InMemoryNodeDirectory implements NodeDirectory {
     synchronized (lock) {
       Node before = existing(nodeId);
       Node after = before.withQuarantined(false);
-      nodes.put(nodeId, after);
+      putNode(after);
       reasons.remove(nodeId);
       notify = changed(before, after);
     }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,8 +29,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Sorted indexes keep the hot queries independent of how much is stored: {@link #dueSchedules}
  * reads an index of active schedules by {@code (nextFireTime, id)}, {@link #dispatchable} an index
  * of pending jobs by {@code (priority, readyAt, sequence, id)}, {@link #deleteFinishedBefore} an
- * index by finish time, {@link #lastFinished} an index per schedule and node; running counts and
- * status counts are kept up to date on every change.
+ * index by finish time, {@link #lastFinished} an index per schedule and node, {@link
+ * #earliestUnfinished} an index per schedule, node and status, {@link #triggeredAfter} an index by
+ * upstream schedule; running counts and status counts are kept up to date on every change. A
+ * transition only touches the indexes whose keys it changes.
  */
 public final class InMemorySchedulerStore implements SchedulerStore {
 
@@ -42,6 +45,10 @@ public final class InMemorySchedulerStore implements SchedulerStore {
   private record FinishKey(Instant finished, long sequence, String id) {}
 
   private record ScheduleNode(String scheduleId, String nodeId) {}
+
+  private record ScheduleNodeStatus(String scheduleId, String nodeId, JobStatus status) {}
+
+  private record FireOrderKey(Instant fireTime, long sequence, String id) {}
 
   private record VariableKey(VariableScope scope, String scopeId, String name) {}
 
@@ -63,6 +70,11 @@ public final class InMemorySchedulerStore implements SchedulerStore {
           .thenComparingLong(FinishKey::sequence)
           .thenComparing(FinishKey::id);
 
+  private static final Comparator<FireOrderKey> FIRE_ORDER =
+      Comparator.comparing(FireOrderKey::fireTime)
+          .thenComparingLong(FireOrderKey::sequence)
+          .thenComparing(FireOrderKey::id);
+
   private static final Comparator<VariableKey> VARIABLE_ORDER =
       Comparator.comparing(VariableKey::scope)
           .thenComparing(VariableKey::scopeId, Comparator.nullsFirst(Comparator.naturalOrder()))
@@ -73,6 +85,8 @@ public final class InMemorySchedulerStore implements SchedulerStore {
 
   private final TreeMap<String, Schedule> schedules = new TreeMap<>();
   private final TreeSet<DueKey> due = new TreeSet<>(DUE_ORDER);
+  /** Upstream schedule id to the ids of the schedules with an after-completion trigger on it. */
+  private final HashMap<String, TreeSet<String>> triggeredAfter = new HashMap<>();
 
   private final HashMap<String, Job> jobs = new HashMap<>();
   private final HashMap<FireKey, String> fireKeys = new HashMap<>();
@@ -80,6 +94,7 @@ public final class InMemorySchedulerStore implements SchedulerStore {
   private final TreeSet<SeqKey> bySequence = new TreeSet<>(SEQ_ORDER);
   private final TreeSet<FinishKey> finished = new TreeSet<>(FINISH_ORDER);
   private final HashMap<ScheduleNode, TreeSet<FinishKey>> finishedByScheduleNode = new HashMap<>();
+  private final HashMap<ScheduleNodeStatus, TreeSet<FireOrderKey>> unfinished = new HashMap<>();
   private final EnumMap<JobStatus, Long> statusCounts = new EnumMap<>(JobStatus.class);
   private long runningGlobal;
   private final HashMap<String, Long> runningByNode = new HashMap<>();
@@ -286,12 +301,41 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     if (s.state() == ScheduleState.ACTIVE && s.nextFireTime() != null) {
       due.add(new DueKey(s.nextFireTime(), s.id()));
     }
+    if (s.spec().trigger() instanceof AfterCompletionTrigger after) {
+      triggeredAfter.computeIfAbsent(after.scheduleId(), k -> new TreeSet<>()).add(s.id());
+    }
   }
 
   private void removeSchedule(Schedule s) {
     schedules.remove(s.id());
     if (s.nextFireTime() != null) {
       due.remove(new DueKey(s.nextFireTime(), s.id()));
+    }
+    if (s.spec().trigger() instanceof AfterCompletionTrigger after) {
+      TreeSet<String> ids = triggeredAfter.get(after.scheduleId());
+      if (ids != null && ids.remove(s.id()) && ids.isEmpty()) {
+        triggeredAfter.remove(after.scheduleId());
+      }
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public List<Schedule> triggeredAfter(String upstreamScheduleId) {
+    Objects.requireNonNull(upstreamScheduleId, "upstreamScheduleId");
+    lock.readLock().lock();
+    try {
+      TreeSet<String> ids = triggeredAfter.get(upstreamScheduleId);
+      if (ids == null) {
+        return List.of();
+      }
+      List<Schedule> result = new ArrayList<>(ids.size());
+      for (String id : ids) {
+        result.add(schedules.get(id));
+      }
+      return Collections.unmodifiableList(result);
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
@@ -351,9 +395,8 @@ public final class InMemorySchedulerStore implements SchedulerStore {
             "next", "keep the job's schedule id, fire key and sequence", next.fireKey());
       }
       Job stored = next.toBuilder().version(expectedVersion + 1).build();
-      unindex(old);
       jobs.put(stored.id(), stored);
-      index(stored);
+      reindex(old, stored);
       return Optional.of(stored);
     } finally {
       lock.writeLock().unlock();
@@ -472,6 +515,40 @@ public final class InMemorySchedulerStore implements SchedulerStore {
 
   /** {@inheritDoc} */
   @Override
+  public Optional<Job> earliestUnfinished(
+      String scheduleId, String nodeId, Set<JobStatus> statuses) {
+    Objects.requireNonNull(scheduleId, "scheduleId");
+    Objects.requireNonNull(nodeId, "nodeId");
+    Objects.requireNonNull(statuses, "statuses");
+    if (statuses.isEmpty()) {
+      throw new ValidationException("statuses", "name at least one status", "[]");
+    }
+    for (JobStatus status : statuses) {
+      if (Objects.requireNonNull(status, "status").isFinal()) {
+        throw new ValidationException("statuses", "name unfinished statuses only", statuses);
+      }
+    }
+    lock.readLock().lock();
+    try {
+      FireOrderKey best = null;
+      for (JobStatus status : statuses) {
+        TreeSet<FireOrderKey> set =
+            unfinished.get(new ScheduleNodeStatus(scheduleId, nodeId, status));
+        if (set != null) {
+          FireOrderKey first = set.first();
+          if (best == null || FIRE_ORDER.compare(first, best) < 0) {
+            best = first;
+          }
+        }
+      }
+      return best == null ? Optional.empty() : Optional.of(jobs.get(best.id()));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
   public int deleteFinishedBefore(Instant cutoff, int batch) {
     Objects.requireNonNull(cutoff, "cutoff");
     positive("batch", batch);
@@ -485,7 +562,11 @@ public final class InMemorySchedulerStore implements SchedulerStore {
         if (!k.finished().isBefore(cutoff)) {
           break;
         }
-        victims.add(jobs.get(k.id()));
+        Job j = jobs.get(k.id());
+        if (isLatestFinishedOfItsScheduleAndNode(j)) {
+          continue; // dependency checks read it: kept whatever its age
+        }
+        victims.add(j);
       }
       for (Job j : victims) {
         unindex(j);
@@ -499,6 +580,14 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     }
   }
 
+  private boolean isLatestFinishedOfItsScheduleAndNode(Job j) {
+    if (j.scheduleId() == null) {
+      return false;
+    }
+    TreeSet<FinishKey> set = finishedByScheduleNode.get(new ScheduleNode(j.scheduleId(), j.nodeId()));
+    return set != null && !set.isEmpty() && set.last().id().equals(j.id());
+  }
+
   /** {@inheritDoc} */
   @Override
   public long nextSequence() {
@@ -506,42 +595,129 @@ public final class InMemorySchedulerStore implements SchedulerStore {
   }
 
   private void index(Job j) {
-    statusCounts.merge(j.status(), 1L, Long::sum);
     bySequence.add(new SeqKey(j.sequence(), j.id()));
-    if (j.status().isPending()) {
-      ready.add(readyKey(j));
-    } else if (j.status() == JobStatus.RUNNING) {
-      countRunning(j, 1);
-    } else {
-      FinishKey k = new FinishKey(j.finishedAt(), j.sequence(), j.id());
-      finished.add(k);
-      if (j.scheduleId() != null) {
-        finishedByScheduleNode
-            .computeIfAbsent(new ScheduleNode(j.scheduleId(), j.nodeId()), x -> new TreeSet<>(FINISH_ORDER))
-            .add(k);
+    indexState(j, 1);
+  }
+
+  private void unindex(Job j) {
+    bySequence.remove(new SeqKey(j.sequence(), j.id()));
+    indexState(j, -1);
+  }
+
+  /**
+   * Moves a job from {@code old}'s index entries to {@code now}'s, touching only the indexes whose
+   * keys differ. Id, fire key and sequence never change (checked by {@link #transition}), so
+   * {@code bySequence} is left alone.
+   */
+  private void reindex(Job old, Job now) {
+    JobStatus before = old.status();
+    JobStatus after = now.status();
+    if (before != after) {
+      statusCounts.merge(before, -1L, Long::sum);
+      statusCounts.merge(after, 1L, Long::sum);
+    }
+    ReadyKey readyBefore = before.isPending() ? readyKey(old) : null;
+    ReadyKey readyAfter = after.isPending() ? readyKey(now) : null;
+    if (!Objects.equals(readyBefore, readyAfter)) {
+      if (readyBefore != null) {
+        ready.remove(readyBefore);
+      }
+      if (readyAfter != null) {
+        ready.add(readyAfter);
+      }
+    }
+    boolean runningBefore = before == JobStatus.RUNNING;
+    boolean runningAfter = after == JobStatus.RUNNING;
+    if (runningBefore != runningAfter || (runningBefore && !old.groups().equals(now.groups()))) {
+      if (runningBefore) {
+        countRunning(old, -1);
+      }
+      if (runningAfter) {
+        countRunning(now, 1);
+      }
+    }
+    FinishKey finishBefore = before.isFinal() ? finishKey(old) : null;
+    FinishKey finishAfter = after.isFinal() ? finishKey(now) : null;
+    if (!Objects.equals(finishBefore, finishAfter)) {
+      if (finishBefore != null) {
+        indexFinished(old, finishBefore, -1);
+      }
+      if (finishAfter != null) {
+        indexFinished(now, finishAfter, 1);
+      }
+    }
+    if (before != after) {
+      if (!before.isFinal()) {
+        indexUnfinished(old, -1);
+      }
+      if (!after.isFinal()) {
+        indexUnfinished(now, 1);
       }
     }
   }
 
-  private void unindex(Job j) {
-    statusCounts.merge(j.status(), -1L, Long::sum);
-    bySequence.remove(new SeqKey(j.sequence(), j.id()));
+  /** Adds ({@code delta} 1) or removes (-1) a job's entries in every index but bySequence. */
+  private void indexState(Job j, int delta) {
+    statusCounts.merge(j.status(), (long) delta, Long::sum);
     if (j.status().isPending()) {
-      ready.remove(readyKey(j));
+      if (delta > 0) {
+        ready.add(readyKey(j));
+      } else {
+        ready.remove(readyKey(j));
+      }
     } else if (j.status() == JobStatus.RUNNING) {
-      countRunning(j, -1);
+      countRunning(j, delta);
     } else {
-      FinishKey k = new FinishKey(j.finishedAt(), j.sequence(), j.id());
-      finished.remove(k);
+      indexFinished(j, finishKey(j), delta);
+    }
+    if (!j.status().isFinal()) {
+      indexUnfinished(j, delta);
+    }
+  }
+
+  private static FinishKey finishKey(Job j) {
+    return new FinishKey(j.finishedAt(), j.sequence(), j.id());
+  }
+
+  private void indexFinished(Job j, FinishKey k, int delta) {
+    if (delta > 0) {
+      finished.add(k);
       if (j.scheduleId() != null) {
-        ScheduleNode sn = new ScheduleNode(j.scheduleId(), j.nodeId());
-        TreeSet<FinishKey> set = finishedByScheduleNode.get(sn);
-        if (set != null) {
-          set.remove(k);
-          if (set.isEmpty()) {
-            finishedByScheduleNode.remove(sn);
-          }
+        finishedByScheduleNode
+            .computeIfAbsent(
+                new ScheduleNode(j.scheduleId(), j.nodeId()), x -> new TreeSet<>(FINISH_ORDER))
+            .add(k);
+      }
+      return;
+    }
+    finished.remove(k);
+    if (j.scheduleId() != null) {
+      ScheduleNode sn = new ScheduleNode(j.scheduleId(), j.nodeId());
+      TreeSet<FinishKey> set = finishedByScheduleNode.get(sn);
+      if (set != null) {
+        set.remove(k);
+        if (set.isEmpty()) {
+          finishedByScheduleNode.remove(sn);
         }
+      }
+    }
+  }
+
+  private void indexUnfinished(Job j, int delta) {
+    if (j.scheduleId() == null) {
+      return;
+    }
+    ScheduleNodeStatus key = new ScheduleNodeStatus(j.scheduleId(), j.nodeId(), j.status());
+    FireOrderKey k = new FireOrderKey(j.fireKey().fireTime(), j.sequence(), j.id());
+    if (delta > 0) {
+      unfinished.computeIfAbsent(key, x -> new TreeSet<>(FIRE_ORDER)).add(k);
+      return;
+    }
+    TreeSet<FireOrderKey> set = unfinished.get(key);
+    if (set != null) {
+      set.remove(k);
+      if (set.isEmpty()) {
+        unfinished.remove(key);
       }
     }
   }

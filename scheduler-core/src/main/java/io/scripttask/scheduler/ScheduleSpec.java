@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a schedule is: when it fires, which script it runs on which nodes, and how (priority,
@@ -175,6 +176,13 @@ public record ScheduleSpec(
       }
       sorted.add(id);
     }
+    // no per-spec copies of empty or one-element sets: most specs have no dependencies or tags
+    if (sorted.isEmpty()) {
+      return Set.of();
+    }
+    if (sorted.size() == 1) {
+      return Set.of(sorted.first());
+    }
     return Collections.unmodifiableSet(new LinkedHashSet<>(sorted));
   }
 
@@ -244,6 +252,20 @@ public record ScheduleSpec(
    * #zone(ZoneId)}; a script; and a target. Everything else has a default. Not thread-safe.
    */
   public static final class Builder {
+    /** The most entries each interning cache holds; later expressions are parsed unshared. */
+    private static final int MAX_INTERNED = 4096;
+
+    /**
+     * Parsed expressions by their text ({@link Cron#parse(String)} detects the dialect from the
+     * text, so the text is the whole key). A {@link Cron} is immutable, so schedules with the same
+     * expression share one: a million schedules rarely use a million expressions.
+     */
+    private static final ConcurrentHashMap<String, Cron> CRONS = new ConcurrentHashMap<>();
+
+    /** Cron triggers (immutable records) by themselves, for the same reason. */
+    private static final ConcurrentHashMap<Trigger, Trigger> CRON_TRIGGERS =
+        new ConcurrentHashMap<>();
+
     private final String name;
     private Trigger trigger;
     private Cron cron;
@@ -292,7 +314,16 @@ public record ScheduleSpec(
      * @throws InvalidCronExpressionException if the expression is invalid
      */
     public Builder cron(String expression) {
-      this.cron = Cron.parse(Objects.requireNonNull(expression, "expression"));
+      Objects.requireNonNull(expression, "expression");
+      Cron parsed = CRONS.get(expression);
+      if (parsed == null) {
+        parsed = Cron.parse(expression);
+        if (CRONS.size() < MAX_INTERNED) {
+          Cron earlier = CRONS.putIfAbsent(expression, parsed);
+          parsed = earlier != null ? earlier : parsed;
+        }
+      }
+      this.cron = parsed;
       return this;
     }
 
@@ -557,6 +588,19 @@ public record ScheduleSpec(
       return this;
     }
 
+    /** @return an equal trigger shared with earlier specs (at most {@link #MAX_INTERNED} kept) */
+    private static Trigger intern(Trigger trigger) {
+      Trigger shared = CRON_TRIGGERS.get(trigger);
+      if (shared != null) {
+        return shared;
+      }
+      if (CRON_TRIGGERS.size() >= MAX_INTERNED) {
+        return trigger;
+      }
+      shared = CRON_TRIGGERS.putIfAbsent(trigger, trigger);
+      return shared != null ? shared : trigger;
+    }
+
     /**
      * Validates everything and builds the spec.
      *
@@ -571,7 +615,7 @@ public record ScheduleSpec(
         throw new ValidationException(
             "trigger", "not be given together with cron", trigger.describe(java.util.Locale.ROOT));
       } else if (cron != null) {
-        t = Trigger.cron(cron, zone != null ? zone : DEFAULT_ZONE);
+        t = intern(Trigger.cron(cron, zone != null ? zone : DEFAULT_ZONE));
       } else if (trigger != null) {
         if (zone != null && !zone.equals(trigger.zone())) {
           throw new ValidationException(

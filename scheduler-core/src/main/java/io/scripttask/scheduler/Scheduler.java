@@ -80,6 +80,9 @@ public final class Scheduler {
   /** The default poll interval: the longest the engine sleeps without a known due instant. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
 
+  /** The default history retention: finished jobs are deleted 7 days after they finished. */
+  public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(7);
+
   private final Clock clock;
   private final Engine engine;
   private final SchedulerStore store;
@@ -123,6 +126,7 @@ public final class Scheduler {
     this.engine =
         new Engine(
             clock, store, b.nodes, transports, notifiers, bus, b.instanceId, b.maxConcurrentJobs);
+    engine.historyRetention(b.historyRetention);
     if (b.executor == null) {
       executor = Executors.newSingleThreadScheduledExecutor(daemon("scripttask-engine"));
       ownExecutor = true;
@@ -346,6 +350,7 @@ public final class Scheduler {
     private ScheduledExecutorService executor;
     private Executor eventExecutor;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private Duration historyRetention = DEFAULT_HISTORY_RETENTION;
 
     private Builder() {}
 
@@ -471,6 +476,29 @@ public final class Scheduler {
      */
     public Builder pollInterval(Duration interval) {
       this.pollInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /**
+     * How long finished jobs (final status) are kept in the store. About once a minute, on the
+     * scheduler's clock, the engine deletes the jobs that finished longer ago than this, a few
+     * thousand per pass, through {@link SchedulerStore#deleteFinishedBefore}. Jobs that are not
+     * finished are never deleted, and neither is the latest finished job of each schedule on each
+     * node, whatever its age: a dependency ({@link ScheduleSpec#dependsOn()}) is decided by it, so
+     * a monthly upstream's last success outlives a week of retention.
+     *
+     * @param retention how long finished jobs are kept (default {@link
+     *     #DEFAULT_HISTORY_RETENTION}), positive
+     * @return this builder
+     * @throws NullPointerException if {@code retention} is null
+     * @throws ValidationException if {@code retention} is zero or negative
+     */
+    public Builder historyRetention(Duration retention) {
+      Objects.requireNonNull(retention, "retention");
+      if (retention.isNegative() || retention.isZero()) {
+        throw new ValidationException("historyRetention", "be positive", retention);
+      }
+      this.historyRetention = retention;
       return this;
     }
 

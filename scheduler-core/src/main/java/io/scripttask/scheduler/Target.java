@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -29,7 +28,8 @@ import java.util.TreeSet;
  * matches nodes whatever their online or quarantine state: deciding whether a matched node may run
  * is the engine's job.
  *
- * <p>Immutable and thread-safe; the sets are sorted, so {@link #toString()} is stable.
+ * <p>Immutable and thread-safe; the sets iterate in sorted order (ids, groups and the tags of a
+ * selector by natural order, selectors by their tags), so {@link #toString()} is stable.
  *
  * @param nodeIds the ids of nodes matched by id
  * @param groupIds the groups whose every node is matched
@@ -39,8 +39,8 @@ import java.util.TreeSet;
 public record Target(
     Set<String> nodeIds, Set<String> groupIds, Set<Set<String>> tagSelectors, boolean allNodes) {
 
-  /** Orders selectors (sorted sets) by their tags, as lists. */
-  private static final Comparator<SortedSet<String>> SELECTOR_ORDER =
+  /** Orders selectors (sets iterating in tag order) by their tags, as lists. */
+  private static final Comparator<Set<String>> SELECTOR_ORDER =
       (a, b) -> {
         Iterator<String> i = a.iterator();
         Iterator<String> j = b.iterator();
@@ -66,13 +66,13 @@ public record Target(
     nodeIds = sorted(nodeIds, "nodeIds", "node id");
     groupIds = sorted(groupIds, "groupIds", "group");
     Objects.requireNonNull(tagSelectors, "tagSelectors");
-    List<SortedSet<String>> selectors = new ArrayList<>();
+    List<Set<String>> selectors = new ArrayList<>();
     for (Set<String> selector : tagSelectors) {
       selectors.add(selector(selector));
     }
     // sorted for a stable toString, but a hash set: a selector is found whatever its set's order
     selectors.sort(SELECTOR_ORDER);
-    tagSelectors = Collections.unmodifiableSet(new LinkedHashSet<>(selectors));
+    tagSelectors = shared(selectors);
     if (!allNodes && nodeIds.isEmpty() && groupIds.isEmpty() && tagSelectors.isEmpty()) {
       throw new ValidationException(
           "target", "name at least one node, group or tag selector", "empty");
@@ -252,7 +252,11 @@ public record Target(
     return values;
   }
 
-  private static SortedSet<String> sorted(Set<String> values, String field, String what) {
+  /**
+   * A sorted, validated, unmodifiable copy. Empty and one-element sets are the compact {@link
+   * Set#of()} forms (trivially in order), so that targets do not each carry empty tree sets.
+   */
+  private static Set<String> sorted(Set<String> values, String field, String what) {
     Objects.requireNonNull(values, field);
     TreeSet<String> copy = new TreeSet<>();
     for (String value : values) {
@@ -262,10 +266,27 @@ public record Target(
       }
       copy.add(value);
     }
+    if (copy.isEmpty()) {
+      return Set.of();
+    }
+    if (copy.size() == 1) {
+      return Set.of(copy.first());
+    }
     return Collections.unmodifiableSortedSet(copy);
   }
 
-  private static SortedSet<String> selector(Set<String> tags) {
+  /** An unmodifiable copy of {@code items} in their order; compact when empty or one item. */
+  private static <T> Set<T> shared(List<T> items) {
+    if (items.isEmpty()) {
+      return Set.of();
+    }
+    if (items.size() == 1) {
+      return Set.of(items.get(0));
+    }
+    return Collections.unmodifiableSet(new LinkedHashSet<>(items));
+  }
+
+  private static Set<String> selector(Set<String> tags) {
     Objects.requireNonNull(tags, "tag selector");
     if (tags.isEmpty()) {
       throw new ValidationException("tag selector", "name at least one tag", "[]");

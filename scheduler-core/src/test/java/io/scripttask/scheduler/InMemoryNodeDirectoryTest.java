@@ -122,6 +122,31 @@ class InMemoryNodeDirectoryTest extends NodeDirectoryContract {
   }
 
   @Test
+  void resolveFollowsGroupChangesRemovalsAndStateChangesInIdOrder() {
+    InMemoryNodeDirectory directory = new InMemoryNodeDirectory();
+    directory.put(Node.of("b", "ssh").withGroups(Set.of("web")));
+    directory.put(Node.of("a", "ssh").withGroups(Set.of("web", "db")));
+    directory.put(Node.of("c", "ssh").withGroups(Set.of("db")).withTags(Set.of("linux")));
+    Target web = Target.groups("web");
+    assertThat(directory.resolve(web)).extracting(Node::id).containsExactly("a", "b");
+
+    directory.put(Node.of("b", "ssh").withGroups(Set.of("db")));
+    directory.setOnline("a", false);
+    directory.quarantine("a", "disk");
+    assertThat(directory.resolve(web)).extracting(Node::id).containsExactly("a");
+    assertThat(directory.resolve(web).get(0).online()).isFalse();
+    assertThat(directory.resolve(Target.groups("db"))).extracting(Node::id)
+        .containsExactly("a", "b", "c");
+
+    directory.remove("a");
+    assertThat(directory.resolve(web)).isEmpty();
+    assertThat(directory.resolve(Target.nodes("a"))).isEmpty();
+    assertThat(directory.resolve(Target.nodes("c").andGroups("db").andTags("linux")))
+        .extracting(Node::id)
+        .containsExactly("b", "c");
+  }
+
+  @Test
   void notifiesSynchronouslyOnTheChangingThread() {
     InMemoryNodeDirectory directory = InMemoryNodeDirectory.of(LONE);
     List<Thread> threads = new ArrayList<>();

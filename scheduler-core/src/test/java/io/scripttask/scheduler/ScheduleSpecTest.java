@@ -231,4 +231,30 @@ class ScheduleSpecTest {
     assertThatThrownBy(() -> b.status(JobStatus.QUEUED).attempt(2).build())
         .hasMessage("attempt must be 1-1 (maxAttempts), but was 2");
   }
+
+  @Test
+  void specsWithTheSameCronTextShareOneParsedTriggerAndKeepSortedSets() {
+    ScheduleSpec a =
+        ScheduleSpec.named("a").cron("17 3 * * *").script("s").target(Target.nodes("n1"))
+            .dependsOn("z", "b", "m").tags("y", "x").build();
+    ScheduleSpec b =
+        ScheduleSpec.named("b").cron("17 3 * * *").script("s").target(Target.groups("g")).build();
+    ScheduleSpec c =
+        ScheduleSpec.named("c").cron("17 3 * * *").zone(ZoneId.of("Europe/Paris")).script("s")
+            .target(Target.nodes("n1")).build();
+
+    assertThat(a.trigger()).isSameAs(b.trigger());
+    assertThat(((CronTrigger) a.trigger()).cron()).isSameAs(((CronTrigger) c.trigger()).cron());
+    assertThat(c.trigger()).isNotEqualTo(a.trigger());
+    assertThat(c.trigger().zone()).isEqualTo(ZoneId.of("Europe/Paris"));
+    assertThat(a.dependsOn()).containsExactly("b", "m", "z");
+    assertThat(a.tags()).containsExactly("x", "y");
+    assertThat(b.dependsOn()).isEmpty();
+    assertThat(b.tags()).isEmpty();
+    Target t = Target.nodes("n3", "n1", "n2").andGroups("g2", "g1");
+    assertThat(t.nodeIds()).containsExactly("n1", "n2", "n3");
+    assertThat(t.groupIds()).containsExactly("g1", "g2");
+    assertThat(t.tagSelectors()).isEmpty();
+    assertThat(t).isEqualTo(Target.nodes("n1", "n2", "n3").andGroups("g1", "g2"));
+  }
 }

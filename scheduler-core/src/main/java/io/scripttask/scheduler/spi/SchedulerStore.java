@@ -1,5 +1,6 @@
 package io.scripttask.scheduler.spi;
 
+import io.scripttask.scheduler.AfterCompletionTrigger;
 import io.scripttask.scheduler.DuplicateScheduleException;
 import io.scripttask.scheduler.FireKey;
 import io.scripttask.scheduler.Job;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where the scheduler keeps everything it must not lose: schedules, jobs and their history,
@@ -38,7 +40,9 @@ import java.util.Optional;
  * keyed by id with an index on {@code (state, next_fire_time)}; jobs keyed by id, a unique index on
  * {@code (schedule_id, fire_time, node_id)}, an index on {@code (status, priority, ready_at,
  * sequence)} for dispatch, on {@code (sequence)} for listing, on {@code (finished_at)} for
- * retention and on {@code (schedule_id, node_id, finished_at)} for dependency checks.
+ * retention, on {@code (schedule_id, node_id, finished_at)} for dependency checks and on {@code
+ * (schedule_id, node_id, status)} for overlap and dependency checks; schedules also by the upstream
+ * id of an after-completion trigger.
  *
  * <p><b>Values.</b> Everything returned is an immutable snapshot; changing the store later never
  * changes a returned object. The store keeps no clock: every time is passed in by the caller.
@@ -119,6 +123,17 @@ public interface SchedulerStore {
    * @throws ValidationException if {@code limit} is below 1
    */
   List<Schedule> dueSchedules(Instant upTo, int limit);
+
+  /**
+   * Finds the schedules run after another one: those whose trigger is an {@link
+   * AfterCompletionTrigger} naming {@code upstreamScheduleId}, whatever their state. Served from an
+   * index (a database: on the upstream id of an after-completion trigger), so the cost depends on
+   * how many schedules match, not on how many are stored.
+   *
+   * @param upstreamScheduleId the upstream schedule's id (it need not exist)
+   * @return the matching schedules ordered by id, an unmodifiable list, empty if none
+   */
+  List<Schedule> triggeredAfter(String upstreamScheduleId);
 
   /**
    * The fire step, in one atomic step (one transaction): if the schedule exists, is {@link
@@ -227,10 +242,29 @@ public interface SchedulerStore {
   Optional<Job> lastFinished(String scheduleId, String nodeId);
 
   /**
+   * Finds, among the jobs of a schedule on a node whose status is one of {@code statuses} (all
+   * unfinished statuses), the one with the earliest fire time ({@link FireKey#fireTime()}), then
+   * the lowest sequence: what the overlap check (is a run of the schedule still going on the
+   * node?) and the dependency check (is an upstream run at or before this fire still to come?)
+   * need. Served from an index on {@code (schedule_id, node_id, status)}, so its cost does not
+   * grow with the job history.
+   *
+   * @param scheduleId the schedule ({@link Job#scheduleId()})
+   * @param nodeId the node
+   * @param statuses the statuses to consider, each of them {@link JobStatus#QUEUED}, {@link
+   *     JobStatus#WAITING} or {@link JobStatus#RUNNING}
+   * @return the job, or empty if the schedule has no job in those statuses on the node
+   * @throws ValidationException if {@code statuses} is empty or contains a final status
+   */
+  Optional<Job> earliestUnfinished(String scheduleId, String nodeId, Set<JobStatus> statuses);
+
+  /**
    * Deletes finished jobs (final status) whose finish time is before {@code cutoff}, oldest first,
    * at most {@code batch} of them, atomically per call; call again until it returns less than
-   * {@code batch}. Deleting a job frees its fire key; since a schedule's next fire only moves
-   * forward, an old key is never fired again.
+   * {@code batch}. The latest finished job of each (schedule, node), the one {@link
+   * #lastFinished} returns, is never deleted, however old: dependency checks read it (a monthly
+   * upstream's last success must outlive a week of retention). Deleting a job frees its fire key;
+   * since a schedule's next fire only moves forward, an old key is never fired again.
    *
    * @param cutoff the finish time bound (exclusive)
    * @param batch the most jobs deleted, at least 1

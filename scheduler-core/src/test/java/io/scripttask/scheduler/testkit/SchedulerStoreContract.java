@@ -21,6 +21,7 @@ import io.scripttask.scheduler.Script;
 import io.scripttask.scheduler.SkipReason;
 import io.scripttask.scheduler.StaleVersionException;
 import io.scripttask.scheduler.Target;
+import io.scripttask.scheduler.Trigger;
 import io.scripttask.scheduler.TriggeredBy;
 import io.scripttask.scheduler.ValidationException;
 import io.scripttask.scheduler.Variable;
@@ -780,6 +781,80 @@ public abstract class SchedulerStoreContract {
   }
 
   @Test
+  void earliestUnfinishedReturnsTheEarliestFireAmongTheGivenStatusesOfTheScheduleOnTheNode() {
+    Set<JobStatus> unfinished = Set.of(JobStatus.QUEUED, JobStatus.WAITING, JobStatus.RUNNING);
+    assertThat(store.earliestUnfinished("a", "n1", unfinished)).isEmpty();
+    Job later = insertQueued("later", "a", T0.plusSeconds(120), "n1", 1);
+    Job earlier = insertQueued("earlier", "a", T0.plusSeconds(60), "n1", 2);
+    insertQueued("other-node", "a", T0, "n2", 3);
+    insertQueued("other-schedule", "b", T0, "n1", 4);
+    finish(insertQueued("finished", "a", T0, "n1", 5), JobStatus.SUCCEEDED, T0.plusSeconds(5));
+
+    assertThat(store.earliestUnfinished("a", "n1", unfinished)).contains(earlier);
+    assertThat(store.earliestUnfinished("a", "n1", Set.of(JobStatus.RUNNING))).isEmpty();
+
+    Job running =
+        store.transition(later.running(T0, "inst-1", 9), JobStatus.QUEUED, later.version())
+            .orElseThrow();
+    assertThat(store.earliestUnfinished("a", "n1", Set.of(JobStatus.RUNNING))).contains(running);
+    assertThat(store.earliestUnfinished("a", "n1", unfinished)).contains(earlier);
+
+    Job waiting =
+        store.transition(earlier.waiting(WaitReason.OVERLAP, "busy"), JobStatus.QUEUED,
+                earlier.version())
+            .orElseThrow();
+    assertThat(store.earliestUnfinished("a", "n1", Set.of(JobStatus.QUEUED))).isEmpty();
+    assertThat(store.earliestUnfinished("a", "n1", Set.of(JobStatus.WAITING))).contains(waiting);
+
+    finish(running, JobStatus.FAILED, T0.plusSeconds(130));
+    store.transition(waiting.skipped(SkipReason.OVERLAP, "busy", T0), JobStatus.WAITING,
+        waiting.version());
+    assertThat(store.earliestUnfinished("a", "n1", unfinished)).isEmpty();
+    assertThat(store.earliestUnfinished("a", "n2", unfinished).orElseThrow().id())
+        .isEqualTo("other-node");
+  }
+
+  @Test
+  void earliestUnfinishedRejectsFinalOrNoStatuses() {
+    assertThatThrownBy(() -> store.earliestUnfinished("a", "n1", Set.of()))
+        .isInstanceOf(ValidationException.class);
+    assertThatThrownBy(
+            () -> store.earliestUnfinished("a", "n1", Set.of(JobStatus.RUNNING,
+                JobStatus.SUCCEEDED)))
+        .isInstanceOf(ValidationException.class);
+  }
+
+  @Test
+  void triggeredAfterListsTheSchedulesRunAfterAnUpstreamAndFollowsChanges() {
+    store.create(schedule("up", T0));
+    Schedule c = store.create(Schedule.create(after("c", "up"), null, T0, "alice"));
+    store.create(Schedule.create(after("b", "up"), null, T0, "alice"));
+    store.create(Schedule.create(after("x", "other"), null, T0, "alice"));
+
+    assertThat(store.triggeredAfter("up")).extracting(Schedule::id).containsExactly("b", "c");
+    assertThat(store.triggeredAfter("other")).extracting(Schedule::id).containsExactly("x");
+    assertThat(store.triggeredAfter("nobody")).isEmpty();
+
+    Schedule paused = store.update(c.withState(ScheduleState.PAUSED, T0, "bob"), c.version());
+    assertThat(store.triggeredAfter("up")).contains(paused);
+    store.update(paused.withSpec(after("c", "other"), T0, "bob"), paused.version());
+    assertThat(store.triggeredAfter("up")).extracting(Schedule::id).containsExactly("b");
+    assertThat(store.triggeredAfter("other")).extracting(Schedule::id).containsExactly("c", "x");
+    store.delete("b");
+    assertThat(store.triggeredAfter("up")).isEmpty();
+    assertThatThrownBy(() -> store.triggeredAfter("up").clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  private static ScheduleSpec after(String name, String upstream) {
+    return ScheduleSpec.named(name)
+        .trigger(Trigger.afterCompletionOf(upstream))
+        .script(SCRIPT)
+        .target(Target.nodes("n1"))
+        .build();
+  }
+
+  @Test
   void deleteFinishedBeforeDeletesOldestFinishedJobsInBatches() {
     for (int i = 1; i <= 7; i++) {
       finish(insertQueued("f" + i, "a", T0.plusSeconds(i), "n1", i), JobStatus.SUCCEEDED,
@@ -802,6 +877,24 @@ public abstract class SchedulerStoreContract {
     assertThat(store.lastFinished("a", "n1").orElseThrow().id()).isEqualTo("f7");
     assertThatThrownBy(() -> store.deleteFinishedBefore(cutoff, 0))
         .isInstanceOf(ValidationException.class);
+  }
+
+  @Test
+  void deleteFinishedBeforeKeepsTheLatestFinishedJobOfEachScheduleAndNode() {
+    finish(insertQueued("a1", "a", T0.plusSeconds(1), "n1", 1), JobStatus.SUCCEEDED,
+        T0.plusSeconds(10));
+    finish(insertQueued("a2", "a", T0.plusSeconds(2), "n1", 2), JobStatus.FAILED,
+        T0.plusSeconds(20));
+    finish(insertQueued("a3", "a", T0.plusSeconds(3), "n2", 3), JobStatus.SUCCEEDED,
+        T0.plusSeconds(30));
+    Instant cutoff = T0.plusSeconds(1000);
+
+    assertThat(store.deleteFinishedBefore(cutoff, 10)).isEqualTo(1);
+    assertThat(store.deleteFinishedBefore(cutoff, 10)).isZero();
+
+    assertThat(store.job("a1")).isEmpty();
+    assertThat(store.lastFinished("a", "n1").orElseThrow().id()).isEqualTo("a2");
+    assertThat(store.lastFinished("a", "n2").orElseThrow().id()).isEqualTo("a3");
   }
 
   @Test

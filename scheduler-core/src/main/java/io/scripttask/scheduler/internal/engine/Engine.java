@@ -19,7 +19,6 @@ import io.scripttask.scheduler.Page;
 import io.scripttask.scheduler.PageResult;
 import io.scripttask.scheduler.PlannedRun;
 import io.scripttask.scheduler.Schedule;
-import io.scripttask.scheduler.ScheduleQuery;
 import io.scripttask.scheduler.ScheduleSpec;
 import io.scripttask.scheduler.ScheduleState;
 import io.scripttask.scheduler.SchedulerEvent;
@@ -60,7 +59,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -81,8 +79,23 @@ public final class Engine {
   private static final int MAX_DISPATCH_SCAN = 65_536;
   private static final int MAX_FIRES_PER_STEP = 10_000;
   private static final Duration FAR = Duration.ofDays(3660);
-  /** How long the after-completion index is trusted before it is re-read from the store. */
-  private static final Duration CHAIN_INDEX_REFRESH = Duration.ofMinutes(1);
+  private static final Set<JobStatus> RUNNING = Set.of(JobStatus.RUNNING);
+  private static final Set<JobStatus> UNFINISHED =
+      Set.of(JobStatus.QUEUED, JobStatus.WAITING, JobStatus.RUNNING);
+
+  /** The default of {@link #historyRetention}: finished jobs are kept 7 days. */
+  public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(7);
+
+  /** How often (on the engine's clock) finished jobs older than the retention are deleted. */
+  private static final Duration RETENTION_INTERVAL = Duration.ofMinutes(1);
+
+  /** Finished jobs deleted per store call, and the most calls per pass. */
+  private static final int RETENTION_BATCH = 1000;
+
+  private static final int RETENTION_BATCHES_PER_PASS = 5;
+
+  /** The most scripts whose content hash is cached. */
+  private static final int MAX_CACHED_HASHES = 1024;
 
   private final Clock clock;
   private final SchedulerStore store;
@@ -102,16 +115,16 @@ public final class Engine {
   private volatile Runnable wakeHook = () -> {};
   private boolean stopping;
 
-  /**
-   * Upstream schedule id to the ids of the schedules with an {@link AfterCompletionTrigger} on it.
-   * A cache of the store: rebuilt from it on every create and update (whose validation reads every
-   * schedule anyway) and when older than {@link #CHAIN_INDEX_REFRESH} (so that schedules another
-   * cluster instance created are seen); kept up to date on this instance's changes. An entry that
-   * no longer holds is harmless: the downstream schedule is re-read before it fires.
-   */
-  private Map<String, Set<String>> downstream = new HashMap<>();
+  private volatile Duration historyRetention = DEFAULT_HISTORY_RETENTION;
 
-  private Instant downstreamReadAt;
+  /** When the next retention pass may run; null: on the next pass. */
+  private Instant nextRetentionAt;
+
+  /** A script's content hash, kept with the script it was computed from. */
+  private record ScriptHash(Script script, String hash) {}
+
+  /** Script id to the content hash of the script last seen with that id (engine thread). */
+  private final Map<String, ScriptHash> hashes = new HashMap<>();
 
   /**
    * Creates an engine.
@@ -204,8 +217,56 @@ public final class Engine {
       releaseWaiters(now);
       fireDue(now);
       dispatch(now);
+      applyRetention(now);
     }
     return nextWake(now);
+  }
+
+  /**
+   * Sets how long finished jobs are kept: once a minute (on the engine's clock) a pass deletes
+   * the finished jobs that finished more than {@code retention} before, in batches. Thread-safe.
+   *
+   * @param retention the retention, positive
+   */
+  public void historyRetention(Duration retention) {
+    this.historyRetention = Objects.requireNonNull(retention, "retention");
+  }
+
+  /**
+   * Deletes finished jobs older than the retention, at most a few batches per pass, once per
+   * {@link #RETENTION_INTERVAL}; a backlog is worked off over the following passes.
+   */
+  private void applyRetention(Instant now) {
+    if (nextRetentionAt != null && now.isBefore(nextRetentionAt)) {
+      return;
+    }
+    Instant cutoff = now.minus(historyRetention);
+    boolean more = false;
+    try {
+      for (int i = 0; i < RETENTION_BATCHES_PER_PASS; i++) {
+        more = store.deleteFinishedBefore(cutoff, RETENTION_BATCH) == RETENTION_BATCH;
+        if (!more) {
+          break;
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "deleting old job history failed", e);
+    }
+    nextRetentionAt = more ? null : now.plus(RETENTION_INTERVAL);
+  }
+
+  /** The content hash of a script, computed once per script (and again when it changes). */
+  private String contentHash(Script script) {
+    ScriptHash cached = hashes.get(script.id());
+    if (cached != null && (cached.script() == script || cached.script().equals(script))) {
+      return cached.hash();
+    }
+    String hash = script.contentHash();
+    if (hashes.size() >= MAX_CACHED_HASHES) {
+      hashes.clear();
+    }
+    hashes.put(script.id(), new ScriptHash(script, hash));
+    return hash;
   }
 
   private Optional<Instant> nextWake(Instant now) {
@@ -344,7 +405,7 @@ public final class Engine {
         jobs.add(
             Job.builder("job-" + seq, s.id(), key)
                 .groups(node.groups())
-                .script(spec.scriptId(), script.map(Script::contentHash).orElse(""))
+                .script(spec.scriptId(), script.map(this::contentHash).orElse(""))
                 .priority(spec.priority())
                 .dueAt(fire.plus(Hashing.jitter(key, spec.jitter())))
                 .sequence(seq)
@@ -524,16 +585,7 @@ public final class Engine {
     }
     OverlapPolicy overlap = spec != null ? spec.overlap() : OverlapPolicy.ALLOW;
     if (overlap != OverlapPolicy.ALLOW && job.scheduleId() != null) {
-      boolean busy =
-          !store
-              .jobs(
-                  JobQuery.all()
-                      .schedule(job.scheduleId())
-                      .node(job.nodeId())
-                      .statuses(JobStatus.RUNNING),
-                  Page.first(1))
-              .items()
-              .isEmpty();
+      boolean busy = store.earliestUnfinished(job.scheduleId(), job.nodeId(), RUNNING).isPresent();
       if (busy) {
         if (overlap == OverlapPolicy.SKIP) {
           skip(job, SkipReason.OVERLAP, "previous run still running", now);
@@ -581,17 +633,10 @@ public final class Engine {
    * status (or no finished job at all) skips it.
    */
   private DependencyState dependency(String upstream, Job job) {
-    PageResult<Job> pending =
-        store.jobs(
-            JobQuery.all()
-                .schedule(upstream)
-                .node(job.nodeId())
-                .statuses(JobStatus.QUEUED, JobStatus.WAITING, JobStatus.RUNNING),
-            Page.first(100));
-    for (Job p : pending.items()) {
-      if (!p.fireKey().fireTime().isAfter(job.fireKey().fireTime())) {
-        return DependencyState.PENDING;
-      }
+    Optional<Job> pending = store.earliestUnfinished(upstream, job.nodeId(), UNFINISHED);
+    if (pending.isPresent()
+        && !pending.get().fireKey().fireTime().isAfter(job.fireKey().fireTime())) {
+      return DependencyState.PENDING;
     }
     Optional<Job> last = store.lastFinished(upstream, job.nodeId());
     return last.isPresent() && last.get().status() == JobStatus.SUCCEEDED
@@ -612,14 +657,16 @@ public final class Engine {
       return;
     }
     long token = store.nextSequence();
+    // the hand-over time, not the start of the pass: a long pass must not hide lateness
+    Instant startedAt = clock.instant();
     Optional<Job> claimed =
-        store.transition(job.running(now, instanceId, token), job.status(), job.version());
+        store.transition(job.running(startedAt, instanceId, token), job.status(), job.version());
     if (claimed.isEmpty()) {
       return;
     }
     Job runningJob = claimed.get();
     counts.add(runningJob);
-    events.publish(new SchedulerEvent.JobStarted(now, runningJob));
+    events.publish(new SchedulerEvent.JobStarted(startedAt, runningJob));
     Script sc = script.get();
     ExecutionRequest request =
         new ExecutionRequest(
@@ -640,7 +687,8 @@ public final class Engine {
               token,
               new ExecutionResult(
                   ExecutionResult.Outcome.FAILED_TO_START, null, CapturedOutput.EMPTY,
-                  CapturedOutput.EMPTY, now, now, "transport refused: " + e.getMessage())));
+                  CapturedOutput.EMPTY, startedAt, startedAt,
+                  "transport refused: " + e.getMessage())));
       running.put(runningJob.id(), new Running(runningJob, null));
       return;
     }
@@ -738,8 +786,8 @@ public final class Engine {
       return;
     }
     Job job = current.get();
-    ScheduleSpec spec = job.scheduleId() == null
-        ? null : store.get(job.scheduleId()).map(Schedule::spec).orElse(null);
+    Schedule schedule = scheduleOf(job);
+    ScheduleSpec spec = schedule != null ? schedule.spec() : null;
     ExecutionResult result = c.result();
     JobStatus status =
         switch (result.outcome()) {
@@ -796,10 +844,15 @@ public final class Engine {
     }
     if (status == JobStatus.CANCELLED) {
       events.publish(new SchedulerEvent.JobCancelled(now, stored.get(), cancelActor));
-      notifyJob(stored.get(), NotificationRule.Event.JOB_CANCELLED, now);
+      notifyJob(stored.get(), NotificationRule.Event.JOB_CANCELLED, now, schedule);
     } else {
-      finishedFinal(stored.get(), now);
+      finishedFinal(stored.get(), now, schedule);
     }
+  }
+
+  /** @return the job's schedule as stored now, or null if it has none or it was deleted */
+  private Schedule scheduleOf(Job job) {
+    return job.scheduleId() == null ? null : store.get(job.scheduleId()).orElse(null);
   }
 
   private static CapturedOutput keep(CapturedOutput output, OutputPolicy policy) {
@@ -809,8 +862,17 @@ public final class Engine {
     return output;
   }
 
-  /** Events, notifications and the consecutive-failure count for a job that finished for good. */
   private void finishedFinal(Job job, Instant now) {
+    finishedFinal(job, now, scheduleOf(job));
+  }
+
+  /**
+   * Events, notifications and the consecutive-failure count for a job that finished for good.
+   *
+   * @param schedule the job's schedule as read during this step, or null if it has none or it was
+   *     deleted
+   */
+  private void finishedFinal(Job job, Instant now, Schedule schedule) {
     events.publish(new SchedulerEvent.JobFinished(now, job, job.status(), null));
     NotificationRule.Event event =
         switch (job.status()) {
@@ -818,8 +880,8 @@ public final class Engine {
           case TIMED_OUT -> NotificationRule.Event.JOB_TIMED_OUT;
           default -> NotificationRule.Event.JOB_FAILED;
         };
-    notifyJob(job, event, now);
-    if (job.scheduleId() == null) {
+    notifyJob(job, event, now, schedule);
+    if (job.scheduleId() == null || schedule == null) {
       return;
     }
     try {
@@ -828,12 +890,17 @@ public final class Engine {
       LOG.log(System.Logger.Level.WARNING, "firing the schedules after " + job.id() + " failed", e);
     }
     boolean failed = job.status() == JobStatus.FAILED || job.status() == JobStatus.TIMED_OUT;
+    Schedule known = schedule;
     for (int attempt = 0; attempt < 10; attempt++) {
-      Optional<Schedule> found = store.get(job.scheduleId());
-      if (found.isEmpty()) {
-        return;
+      Schedule s = known;
+      known = null;
+      if (s == null) {
+        Optional<Schedule> found = store.get(job.scheduleId());
+        if (found.isEmpty()) {
+          return;
+        }
+        s = found.get();
       }
-      Schedule s = found.get();
       int failures = failed ? s.consecutiveFailures() + 1 : 0;
       if (failures == s.consecutiveFailures()) {
         return;
@@ -878,8 +945,8 @@ public final class Engine {
     if (!AfterCompletionTrigger.ALLOWED_OUTCOMES.contains(upstream.status())) {
       return;
     }
-    Set<String> candidates = downstreamOf(upstream.scheduleId(), now);
-    if (candidates.isEmpty() || store.get(upstream.scheduleId()).isEmpty()) {
+    List<Schedule> candidates = store.triggeredAfter(upstream.scheduleId());
+    if (candidates.isEmpty()) {
       return;
     }
     Optional<Node> node = nodes.find(upstream.nodeId());
@@ -888,12 +955,12 @@ public final class Engine {
     }
     Instant finished = upstream.finishedAt() != null ? upstream.finishedAt() : now;
     boolean queued = false;
-    for (String id : candidates) {
-      Optional<Schedule> found = store.get(id);
-      if (found.isEmpty() || found.get().state() != ScheduleState.ACTIVE) {
+    for (Schedule candidate : candidates) {
+      if (candidate.state() != ScheduleState.ACTIVE) {
         continue;
       }
-      ScheduleSpec spec = found.get().spec();
+      String id = candidate.id();
+      ScheduleSpec spec = candidate.spec();
       if (!(spec.trigger() instanceof AfterCompletionTrigger after)
           || !after.scheduleId().equals(upstream.scheduleId())
           || !after.firesOn(upstream.status())
@@ -909,7 +976,7 @@ public final class Engine {
               .groups(node.get().groups())
               .script(
                   spec.scriptId(),
-                  store.script(spec.scriptId()).map(Script::contentHash).orElse(""))
+                  store.script(spec.scriptId()).map(this::contentHash).orElse(""))
               .priority(spec.priority())
               .dueAt(fire.plus(Hashing.jitter(key, spec.jitter())))
               .sequence(seq)
@@ -929,71 +996,70 @@ public final class Engine {
     }
   }
 
-  private Set<String> downstreamOf(String upstreamId, Instant now) {
-    if (downstreamReadAt == null
-        || now.isBefore(downstreamReadAt)
-        || !now.isBefore(downstreamReadAt.plus(CHAIN_INDEX_REFRESH))) {
-      ChainGraph graph = readGraph();
-      downstream = graph.downstream();
-      downstreamReadAt = now;
-    }
-    return downstream.getOrDefault(upstreamId, Set.of());
-  }
-
-  private void unlinkDownstream(String scheduleId) {
-    downstream.values().removeIf(ids -> ids.remove(scheduleId) && ids.isEmpty());
-  }
-
   /**
-   * The "runs after" graph of the stored schedules: for each schedule, the schedules it names in
-   * {@link ScheduleSpec#dependsOn()} and the upstream of its {@link AfterCompletionTrigger}.
+   * The "runs after" graph around a spec being validated: for each schedule, the schedules it names
+   * in {@link ScheduleSpec#dependsOn()} and the upstream of its {@link AfterCompletionTrigger}. The
+   * spec stands in for the stored schedule of its name; every other schedule is read from the store
+   * on demand (once), so a search reads only the part of the graph it reaches.
    */
-  private record ChainGraph(
-      Map<String, Set<String>> dependsOn, Map<String, String> after) {
+  private final class ChainGraph {
+    private final ScheduleSpec spec;
+    private final Map<String, Optional<Schedule>> read = new HashMap<>();
 
-    Map<String, Set<String>> downstream() {
-      Map<String, Set<String>> index = new HashMap<>();
-      for (Map.Entry<String, String> e : after.entrySet()) {
-        index.computeIfAbsent(e.getValue(), k -> new TreeSet<>()).add(e.getKey());
+    ChainGraph(ScheduleSpec spec) {
+      this.spec = spec;
+    }
+
+    Optional<Schedule> stored(String id) {
+      Optional<Schedule> s = read.get(id);
+      if (s == null) {
+        s = store.get(id);
+        read.put(id, s);
       }
-      return index;
+      return s;
+    }
+
+    Set<String> dependsOn(String id) {
+      if (id.equals(spec.name())) {
+        return spec.dependsOn();
+      }
+      return stored(id).map(s -> s.spec().dependsOn()).orElse(Set.of());
     }
 
     Set<String> edges(String id) {
-      Set<String> deps = dependsOn.getOrDefault(id, Set.of());
-      String up = after.get(id);
-      if (up == null || deps.contains(up)) {
-        return deps;
+      ScheduleSpec of = id.equals(spec.name()) ? spec : stored(id).map(Schedule::spec).orElse(null);
+      if (of == null) {
+        return Set.of();
       }
-      Set<String> all = new LinkedHashSet<>(deps);
-      all.add(up);
-      return all;
+      return edgesOf(of);
     }
   }
 
-  private ChainGraph readGraph() {
-    Map<String, Set<String>> dependsOn = new HashMap<>();
-    Map<String, String> after = new TreeMap<>();
-    Page page = Page.first(1000);
-    while (page != null) {
-      PageResult<Schedule> result = store.list(ScheduleQuery.all(), page);
-      for (Schedule s : result.items()) {
-        dependsOn.put(s.id(), s.spec().dependsOn());
-        if (s.spec().trigger() instanceof AfterCompletionTrigger t) {
-          after.put(s.id(), t.scheduleId());
-        }
-      }
-      page = result.nextPage();
+  /** @return what {@code spec} runs after: its dependencies, then its after-completion upstream */
+  private static Set<String> edgesOf(ScheduleSpec spec) {
+    Set<String> deps = spec.dependsOn();
+    if (!(spec.trigger() instanceof AfterCompletionTrigger after)
+        || deps.contains(after.scheduleId())) {
+      return deps;
     }
-    return new ChainGraph(dependsOn, after);
+    Set<String> all = new LinkedHashSet<>(deps);
+    all.add(after.scheduleId());
+    return all;
   }
 
   private void notifyJob(Job job, NotificationRule.Event event, Instant now) {
-    if (job.scheduleId() == null) {
+    if (job.scheduleId() != null) {
+      notifyJob(job, event, now, scheduleOf(job));
+    }
+  }
+
+  /** @param schedule the job's schedule, or null if it has none or it was deleted */
+  private void notifyJob(Job job, NotificationRule.Event event, Instant now, Schedule schedule) {
+    if (job.scheduleId() == null || schedule == null) {
       return;
     }
-    Optional<Schedule> s = store.get(job.scheduleId());
-    if (s.isEmpty() || s.get().spec().notifications().isEmpty()) {
+    Optional<Schedule> s = Optional.of(schedule);
+    if (s.get().spec().notifications().isEmpty()) {
       return;
     }
     Map<String, String> fields = new LinkedHashMap<>();
@@ -1077,26 +1143,32 @@ public final class Engine {
     checked(spec);
   }
 
-  /** Validates {@code spec}; returns the graph it was checked against, with {@code spec} in it. */
-  private ChainGraph checked(ScheduleSpec spec) {
+  /**
+   * Validates {@code spec}. A spec that runs after nothing (no dependencies, no after-completion
+   * trigger) cannot close a cycle, so nothing more is read for it; otherwise a depth-first search
+   * from its edges reads only the schedules it reaches, looking for a way back to the spec.
+   */
+  private void checked(ScheduleSpec spec) {
     if (store.script(spec.scriptId()).isEmpty()) {
       throw new ValidationException(
           "scriptId", "name a stored script", "\"" + spec.scriptId() + "\"");
     }
-    ChainGraph graph = readGraph();
+    AfterCompletionTrigger after =
+        spec.trigger() instanceof AfterCompletionTrigger t ? t : null;
+    if (spec.dependsOn().isEmpty() && after == null) {
+      return;
+    }
+    ChainGraph graph = new ChainGraph(spec);
     for (String dep : spec.dependsOn()) {
-      if (!graph.dependsOn().containsKey(dep)) {
+      if (graph.stored(dep).isEmpty()) {
         throw new ValidationException("dependsOn", "name existing schedules", "\"" + dep + "\"");
       }
     }
-    graph.dependsOn().put(spec.name(), spec.dependsOn());
-    graph.after().remove(spec.name());
-    if (spec.trigger() instanceof AfterCompletionTrigger after) {
-      if (!graph.dependsOn().containsKey(after.scheduleId())) {
-        throw new ValidationException(
-            "trigger.scheduleId", "name an existing schedule", "\"" + after.scheduleId() + "\"");
-      }
-      graph.after().put(spec.name(), after.scheduleId());
+    if (after != null
+        && !after.scheduleId().equals(spec.name())
+        && graph.stored(after.scheduleId()).isEmpty()) {
+      throw new ValidationException(
+          "trigger.scheduleId", "name an existing schedule", "\"" + after.scheduleId() + "\"");
     }
     Deque<String> path = new ArrayDeque<>();
     path.addLast(spec.name());
@@ -1104,8 +1176,7 @@ public final class Engine {
     if (cycle != null) {
       boolean dependsOnOnly = true;
       for (int i = 0; i + 1 < cycle.size(); i++) {
-        Set<String> deps = graph.dependsOn().getOrDefault(cycle.get(i), Set.of());
-        dependsOnOnly &= deps.contains(cycle.get(i + 1));
+        dependsOnOnly &= graph.dependsOn(cycle.get(i)).contains(cycle.get(i + 1));
       }
       if (dependsOnOnly) {
         throw new ValidationException("dependsOn", "not form a cycle", String.join(" -> ", cycle));
@@ -1115,7 +1186,6 @@ public final class Engine {
           "not form a cycle of after-completion triggers and dependencies",
           String.join(" -> ", cycle));
     }
-    return graph;
   }
 
   private static List<String> findCycle(
@@ -1149,13 +1219,11 @@ public final class Engine {
    * @return the stored schedule
    */
   public synchronized Schedule create(ScheduleSpec spec, String actor) {
-    ChainGraph graph = checked(spec);
+    checked(spec);
     Instant now = clock.instant();
     Schedule s =
         store.create(
             Schedule.create(spec, spec.trigger().next(now).orElse(null), now, actor(actor)));
-    downstream = graph.downstream();
-    downstreamReadAt = now;
     events.publish(new SchedulerEvent.ScheduleCreated(now, s, actor));
     wake();
     return s;
@@ -1169,7 +1237,7 @@ public final class Engine {
    * @return the stored schedule
    */
   public synchronized Schedule update(ScheduleSpec spec, String actor) {
-    ChainGraph graph = checked(spec);
+    checked(spec);
     Instant now = clock.instant();
     for (int attempt = 0; ; attempt++) {
       Schedule s = store.get(spec.name()).orElseThrow(() -> new NoSuchScheduleException(spec.name()));
@@ -1179,8 +1247,6 @@ public final class Engine {
       }
       try {
         Schedule stored = store.update(next, s.version());
-        downstream = graph.downstream();
-        downstreamReadAt = now;
         events.publish(new SchedulerEvent.ScheduleUpdated(now, stored, actor));
         wake();
         return stored;
@@ -1202,7 +1268,6 @@ public final class Engine {
   public synchronized boolean delete(String id, String actor) {
     boolean deleted = store.delete(id);
     if (deleted) {
-      unlinkDownstream(id);
       events.publish(new SchedulerEvent.ScheduleDeleted(clock.instant(), id, actor));
       wake();
     }
@@ -1259,7 +1324,7 @@ public final class Engine {
     Schedule s = store.get(id).orElseThrow(() -> new NoSuchScheduleException(id));
     Instant now = clock.instant();
     ScheduleSpec spec = s.spec();
-    String hash = store.script(spec.scriptId()).map(Script::contentHash).orElse("");
+    String hash = store.script(spec.scriptId()).map(this::contentHash).orElse("");
     List<Job> created = new ArrayList<>();
     for (Node node : nodes.resolve(spec.target())) {
       long seq = store.nextSequence();
