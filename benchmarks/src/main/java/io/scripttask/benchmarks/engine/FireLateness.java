@@ -68,7 +68,7 @@ public final class FireLateness {
      */
     @Override
     public void execute(JobExecutionContext context) {
-      Instant now = Instant.now();
+      Instant now = Support.SYSTEM.instant();
       Instant scheduled = context.getScheduledFireTime().toInstant();
       long startOfCount = context.getMergedJobDataMap().getLong("countFrom");
       if (scheduled.toEpochMilli() >= startOfCount) {
@@ -117,7 +117,7 @@ public final class FireLateness {
             .listener(e -> {})
             .build();
     scheduler.catalog().putScript(Support.script());
-    Instant base = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(3);
+    Instant base = Support.SYSTEM.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(3);
     for (int i = 0; i < m; i++) {
       scheduler
           .schedules()
@@ -132,12 +132,12 @@ public final class FireLateness {
                   .build(),
               "bench");
     }
-    if (Instant.now().isAfter(base)) {
+    if (Support.SYSTEM.instant().isAfter(base)) {
       throw new IllegalStateException("registering took longer than the 3 s lead");
     }
     scheduler.start();
     Instant end = base.plusSeconds(seconds);
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), end).toMillis()) + 500);
+    Thread.sleep(Math.max(0, Duration.between(Support.SYSTEM.instant(), end).toMillis()) + 500);
     scheduler.shutdown(Duration.ofSeconds(5));
     Instant countFrom = base.plusSeconds(WARMUP_SECONDS);
     List<Long> engine = new ArrayList<>();
@@ -191,7 +191,7 @@ public final class FireLateness {
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
     org.quartz.Scheduler q = new StdSchedulerFactory(p).getScheduler();
-    Instant base = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(3);
+    Instant base = Support.SYSTEM.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(3);
     long countFrom = base.plusSeconds(WARMUP_SECONDS).toEpochMilli();
     for (int i = 0; i < m; i++) {
       q.scheduleJob(
@@ -208,7 +208,7 @@ public final class FireLateness {
     }
     q.start();
     Instant end = base.plusSeconds(seconds);
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), end).toMillis()));
+    Thread.sleep(Math.max(0, Duration.between(Support.SYSTEM.instant(), end).toMillis()));
     q.standby();
     q.shutdown(true);
     List<Long> values = new ArrayList<>(QUARTZ_LATENESS);

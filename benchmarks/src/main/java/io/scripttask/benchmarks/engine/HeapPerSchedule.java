@@ -88,7 +88,7 @@ public final class HeapPerSchedule {
       if (viaApi) {
         scheduler.schedules().create(spec, "bench");
       } else {
-        Instant now = Instant.now();
+        Instant now = Support.SYSTEM.instant();
         store.create(Schedule.create(spec, spec.trigger().next(now).orElse(null), now, "bench"));
       }
     }

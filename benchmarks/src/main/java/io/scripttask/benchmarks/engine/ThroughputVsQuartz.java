@@ -160,7 +160,7 @@ public final class ThroughputVsQuartz {
                 })
             .build();
     scheduler.catalog().putScript(Support.script());
-    Instant due = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+    Instant due = Support.SYSTEM.instant().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
     long createStart = System.nanoTime();
     for (int i = 0; i < n; i++) {
       ScheduleSpec spec =
@@ -178,7 +178,7 @@ public final class ThroughputVsQuartz {
       }
     }
     long createNanos = System.nanoTime() - createStart;
-    clock.offset(Duration.between(Instant.now(), due));
+    clock.offset(Duration.between(Support.SYSTEM.instant(), due));
     long cpu0 = Support.processCpuNanos();
     long start = System.nanoTime();
     scheduler.start();
