@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.scripttask.scheduler.CronPropertyTest.ExpressionGenerator;
 import io.scripttask.scheduler.internal.cron.CronParser;
 import io.scripttask.scheduler.internal.cron.CronSchedule;
-import io.scripttask.scheduler.internal.cron.LegacyCronParser;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -16,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The parser against {@link LegacyCronParser}, the parser as it was before its fast path: for every
- * input and dialect both give the same normalized expression, dialect, fields and compiled schedule
+ * The parser's fast path against its general parser ({@link CronParser#parseWithoutFastPath}),
+ * which was the whole parser before the fast path was added: for every input and dialect both give the same normalized expression, dialect, fields and compiled schedule
  * (compared field by field), or both throw the same exception with the same message.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -340,7 +339,8 @@ class CronParserEquivalenceTest {
   // ---------------------------------------------------------------------------------------------
 
   private void compare(String expression, Cron.Dialect dialect) {
-    Object expected = outcome(() -> describe(LegacyCronParser.parse(expression, dialect)));
+    Object expected =
+        outcome(() -> describe(CronParser.parseWithoutFastPath(expression, dialect)));
     Object actual = outcome(() -> describe(CronParser.parse(expression, dialect)));
     if (actual instanceof String && ((String) actual).startsWith("parsed")) {
       parsed++;
@@ -367,10 +367,6 @@ class CronParserEquivalenceTest {
     } catch (RuntimeException e) {
       return "threw " + e;
     }
-  }
-
-  private static String describe(LegacyCronParser.Result r) {
-    return describe(r.expression(), r.dialect(), r.fields(), r.fieldsDialect(), r.schedule());
   }
 
   private static String describe(CronParser.Result r) {

@@ -147,6 +147,20 @@ public final class CronParser {
    * The general parser: every input, every error message. {@link FastPath} answers the common valid
    * inputs first and leaves everything else, including every invalid input, to this.
    */
+  /**
+   * Parses without the fast path: the general parser every input that the fast path declines goes
+   * to. For tests that hold the fast path to the general parser's results; same contract as {@link
+   * #parse}.
+   *
+   * @param expression the cron text
+   * @param forced the dialect, or null to detect it
+   * @return the parsed expression
+   * @throws InvalidCronExpressionException if the text is not a valid expression
+   */
+  public static Result parseWithoutFastPath(String expression, Dialect forced) {
+    return parseGeneral(expression, forced);
+  }
+
   private static Result parseGeneral(String expression, Dialect forced) {
     String[] parts = fields(expression);
     if (parts.length == 0) {
