@@ -33,10 +33,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * #earliestUnfinished} an index per schedule, node and status, {@link #triggeredAfter} an index by
  * upstream schedule; running counts and status counts are kept up to date on every change. A
  * transition only touches the indexes whose keys it changes.
+ *
+ * <p>Schedules, which may number in the millions, are kept compact: both their index by id and
+ * their due index are sorted arrays of chunks holding the schedules themselves (about a reference
+ * per schedule and index, rather than a tree entry and a key object), and schedules due at the same
+ * instant share one {@link Instant} object.
  */
 public final class InMemorySchedulerStore implements SchedulerStore {
-
-  private record DueKey(Instant next, String id) {}
 
   private record ReadyKey(int priority, Instant ready, long sequence, String id) {}
 
@@ -52,8 +55,10 @@ public final class InMemorySchedulerStore implements SchedulerStore {
 
   private record VariableKey(VariableScope scope, String scopeId, String name) {}
 
-  private static final Comparator<DueKey> DUE_ORDER =
-      Comparator.comparing(DueKey::next).thenComparing(DueKey::id);
+  private static final Comparator<Schedule> ID_ORDER = Comparator.comparing(Schedule::id);
+
+  private static final Comparator<Schedule> DUE_ORDER =
+      Comparator.comparing(Schedule::nextFireTime).thenComparing(Schedule::id);
 
   private static final Comparator<ReadyKey> READY_ORDER =
       Comparator.comparingInt(ReadyKey::priority)
@@ -83,8 +88,12 @@ public final class InMemorySchedulerStore implements SchedulerStore {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final AtomicLong sequence = new AtomicLong();
 
-  private final TreeMap<String, Schedule> schedules = new TreeMap<>();
-  private final TreeSet<DueKey> due = new TreeSet<>(DUE_ORDER);
+  /** Every schedule, by id. */
+  private final SortedChunks<Schedule> schedules = new SortedChunks<>(ID_ORDER);
+
+  /** The active schedules that have a next fire, by {@code (nextFireTime, id)}. */
+  private final SortedChunks<Schedule> due = new SortedChunks<>(DUE_ORDER);
+
   /** Upstream schedule id to the ids of the schedules with an after-completion trigger on it. */
   private final HashMap<String, TreeSet<String>> triggeredAfter = new HashMap<>();
 
@@ -121,11 +130,10 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     Schedule stored = schedule.withVersion(0);
     lock.writeLock().lock();
     try {
-      if (schedules.containsKey(stored.id())) {
+      if (byId(stored.id()) != null) {
         throw new DuplicateScheduleException(stored.id());
       }
-      putSchedule(stored);
-      return stored;
+      return putSchedule(stored);
     } finally {
       lock.writeLock().unlock();
     }
@@ -137,7 +145,7 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     Objects.requireNonNull(schedule, "schedule");
     lock.writeLock().lock();
     try {
-      Schedule old = schedules.get(schedule.id());
+      Schedule old = byId(schedule.id());
       if (old == null) {
         throw new NoSuchScheduleException(schedule.id());
       }
@@ -146,8 +154,7 @@ public final class InMemorySchedulerStore implements SchedulerStore {
       }
       Schedule stored = schedule.withVersion(expectedVersion + 1);
       removeSchedule(old);
-      putSchedule(stored);
-      return stored;
+      return putSchedule(stored);
     } finally {
       lock.writeLock().unlock();
     }
@@ -159,7 +166,7 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     Objects.requireNonNull(scheduleId, "scheduleId");
     lock.writeLock().lock();
     try {
-      Schedule old = schedules.get(scheduleId);
+      Schedule old = byId(scheduleId);
       if (old == null) {
         return false;
       }
@@ -176,7 +183,7 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     Objects.requireNonNull(scheduleId, "scheduleId");
     lock.readLock().lock();
     try {
-      return Optional.ofNullable(schedules.get(scheduleId));
+      return Optional.ofNullable(byId(scheduleId));
     } finally {
       lock.readLock().unlock();
     }
@@ -193,11 +200,13 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     }
     lock.readLock().lock();
     try {
-      Map<String, Schedule> from =
-          after == null ? schedules : schedules.tailMap(after.substring(2), false);
+      String afterId = after == null ? null : after.substring(2);
+      Iterator<Schedule> from =
+          afterId == null ? schedules.iterator() : schedules.after(s -> s.id().compareTo(afterId));
       List<Schedule> items = new ArrayList<>();
       boolean more = false;
-      for (Schedule s : from.values()) {
+      while (from.hasNext()) {
+        Schedule s = from.next();
         if (query.matches(s)) {
           if (items.size() == page.limit()) {
             more = true;
@@ -232,11 +241,11 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     lock.readLock().lock();
     try {
       List<Schedule> result = new ArrayList<>(Math.min(limit, 256));
-      for (DueKey k : due) {
-        if (k.next().isAfter(upTo) || result.size() == limit) {
+      for (Schedule s : due) {
+        if (s.nextFireTime().isAfter(upTo) || result.size() == limit) {
           break;
         }
-        result.add(schedules.get(k.id()));
+        result.add(s);
       }
       return Collections.unmodifiableList(result);
     } finally {
@@ -263,7 +272,7 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     }
     lock.writeLock().lock();
     try {
-      Schedule current = schedules.get(scheduleId);
+      Schedule current = byId(scheduleId);
       if (current == null) {
         return new FireOutcome(FireOutcome.Status.NOT_FOUND, null, List.of(), List.of());
       }
@@ -273,13 +282,13 @@ public final class InMemorySchedulerStore implements SchedulerStore {
       if (!expectedNextFire.equals(current.nextFireTime())) {
         return new FireOutcome(FireOutcome.Status.STALE, current, List.of(), List.of());
       }
-      Schedule advanced =
-          current
-              .withNextFireTime(newNextFire)
-              .withLastFireTime(expectedNextFire)
-              .withVersion(current.version() + 1);
       removeSchedule(current);
-      putSchedule(advanced);
+      Schedule advanced =
+          putSchedule(
+              current
+                  .withNextFireTime(newNextFire)
+                  .withLastFireTime(current.nextFireTime())
+                  .withVersion(current.version() + 1));
       List<Job> inserted = new ArrayList<>();
       List<FireKey> ignored = new ArrayList<>();
       for (Job j : given) {
@@ -296,20 +305,38 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     }
   }
 
-  private void putSchedule(Schedule s) {
-    schedules.put(s.id(), s);
-    if (s.state() == ScheduleState.ACTIVE && s.nextFireTime() != null) {
-      due.add(new DueKey(s.nextFireTime(), s.id()));
+  /** @return the schedule with that id, or null */
+  private Schedule byId(String id) {
+    return schedules.find(s -> s.id().compareTo(id));
+  }
+
+  /**
+   * Stores a schedule and indexes it. A schedule due at the same instant as one already indexed
+   * gets that schedule's (equal) {@link Instant} object, so that the many schedules firing on the
+   * same minute share one.
+   *
+   * @return the schedule stored: {@code s}, or an equal copy
+   */
+  private Schedule putSchedule(Schedule s) {
+    Instant next = s.nextFireTime();
+    if (s.state() == ScheduleState.ACTIVE && next != null) {
+      Schedule same = due.find(d -> d.nextFireTime().compareTo(next));
+      if (same != null && same.nextFireTime() != next) {
+        s = s.withNextFireTime(same.nextFireTime());
+      }
+      due.add(s);
     }
+    schedules.add(s);
     if (s.spec().trigger() instanceof AfterCompletionTrigger after) {
       triggeredAfter.computeIfAbsent(after.scheduleId(), k -> new TreeSet<>()).add(s.id());
     }
+    return s;
   }
 
   private void removeSchedule(Schedule s) {
-    schedules.remove(s.id());
+    schedules.remove(s);
     if (s.nextFireTime() != null) {
-      due.remove(new DueKey(s.nextFireTime(), s.id()));
+      due.remove(s);
     }
     if (s.spec().trigger() instanceof AfterCompletionTrigger after) {
       TreeSet<String> ids = triggeredAfter.get(after.scheduleId());
@@ -331,7 +358,7 @@ public final class InMemorySchedulerStore implements SchedulerStore {
       }
       List<Schedule> result = new ArrayList<>(ids.size());
       for (String id : ids) {
-        result.add(schedules.get(id));
+        result.add(byId(id));
       }
       return Collections.unmodifiableList(result);
     } finally {

@@ -252,7 +252,7 @@ public record ScheduleSpec(
    * #zone(ZoneId)}; a script; and a target. Everything else has a default. Not thread-safe.
    */
   public static final class Builder {
-    /** The most entries each interning cache holds; later expressions are parsed unshared. */
+    /** The most entries each interning cache holds; later values are used unshared. */
     private static final int MAX_INTERNED = 4096;
 
     /**
@@ -265,6 +265,12 @@ public record ScheduleSpec(
     /** Cron triggers (immutable records) by themselves, for the same reason. */
     private static final ConcurrentHashMap<Trigger, Trigger> CRON_TRIGGERS =
         new ConcurrentHashMap<>();
+
+    /**
+     * Targets (immutable records) by themselves: schedules naming the same nodes, groups and tags
+     * share one target, as most do ({@code Target.groups("web")} built once per schedule).
+     */
+    private static final ConcurrentHashMap<Target, Target> TARGETS = new ConcurrentHashMap<>();
 
     private final String name;
     private Trigger trigger;
@@ -588,17 +594,20 @@ public record ScheduleSpec(
       return this;
     }
 
-    /** @return an equal trigger shared with earlier specs (at most {@link #MAX_INTERNED} kept) */
-    private static Trigger intern(Trigger trigger) {
-      Trigger shared = CRON_TRIGGERS.get(trigger);
+    /**
+     * @return an equal value shared with earlier specs through {@code cache} (at most {@link
+     *     #MAX_INTERNED} kept), or {@code value} itself once the cache is full
+     */
+    private static <T> T intern(ConcurrentHashMap<T, T> cache, T value) {
+      T shared = cache.get(value);
       if (shared != null) {
         return shared;
       }
-      if (CRON_TRIGGERS.size() >= MAX_INTERNED) {
-        return trigger;
+      if (cache.size() >= MAX_INTERNED) {
+        return value;
       }
-      shared = CRON_TRIGGERS.putIfAbsent(trigger, trigger);
-      return shared != null ? shared : trigger;
+      shared = cache.putIfAbsent(value, value);
+      return shared != null ? shared : value;
     }
 
     /**
@@ -615,7 +624,7 @@ public record ScheduleSpec(
         throw new ValidationException(
             "trigger", "not be given together with cron", trigger.describe(java.util.Locale.ROOT));
       } else if (cron != null) {
-        t = intern(Trigger.cron(cron, zone != null ? zone : DEFAULT_ZONE));
+        t = intern(CRON_TRIGGERS, Trigger.cron(cron, zone != null ? zone : DEFAULT_ZONE));
       } else if (trigger != null) {
         if (zone != null && !zone.equals(trigger.zone())) {
           throw new ValidationException(
@@ -635,7 +644,7 @@ public record ScheduleSpec(
           name,
           t,
           scriptId,
-          target,
+          intern(TARGETS, target),
           priority,
           limits,
           misfire,
