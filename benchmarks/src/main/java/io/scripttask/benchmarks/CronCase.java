@@ -7,19 +7,22 @@ import java.util.Objects;
  *
  * <p>The key of a case is its 6-field Spring form (second minute hour day-of-month month
  * day-of-week), which is also what {@link io.scripttask.scheduler.Cron#parse(String)} is given. The
- * peers' forms mean the same schedule: Quartz needs {@code ?} in one of the two day fields, cron-utils
- * is given the Spring form under its {@code SPRING53} definition (the Spring 5.3+ syntax, the only
- * Spring definition of cron-utils 9.2.1 that accepts {@code L}), and JobRunr's {@code
- * CronExpression} takes the 6-field Spring form as is (it accepts {@code L} in day-of-month but
- * rejects {@code ?}). With the versions pinned in the parent POM every peer accepts every case, so
- * no benchmark cell is "n/a"; {@code PeersAgreeTest} proves that each form computes the same fire
- * times as ScriptTask's.
+ * peers' forms mean the same schedule: Quartz needs {@code ?} in one of the two day fields,
+ * cron-utils is given the Spring form under its {@code SPRING53} definition (the Spring 5.3+
+ * syntax, the only Spring definition of cron-utils 9.2.1 that accepts {@code L}), and JobRunr's
+ * {@code CronExpression} takes the 6-field Spring form as is (it accepts {@code L} in day-of-month
+ * but rejects {@code ?}). With the versions pinned in the parent POM every peer accepts every case,
+ * so no benchmark cell is "n/a"; {@code PeersAgreeTest} proves that each form computes the same
+ * fire times as ScriptTask's.
  */
 public enum CronCase {
   /** Every five minutes: a step in the minute field, wildcard hour (elapsed-time DST rule). */
   EVERY_FIVE_MINUTES("0 */5 * * * *", "0 */5 * * * ?", "0 */5 * * * *", "0 */5 * * * *"),
   /** Hourly during office hours on weekdays: ranges in hour and day-of-week. */
-  OFFICE_HOURS("0 0 9-17 * * MON-FRI", "0 0 9-17 ? * MON-FRI", "0 0 9-17 * * MON-FRI",
+  OFFICE_HOURS(
+      "0 0 9-17 * * MON-FRI",
+      "0 0 9-17 ? * MON-FRI",
+      "0 0 9-17 * * MON-FRI",
       "0 0 9-17 * * MON-FRI"),
   /** Midnight on the last day of every month: the {@code L} extension. */
   LAST_DAY_OF_MONTH("0 0 0 L * *", "0 0 0 L * ?", "0 0 0 L * *", "0 0 0 L * *"),

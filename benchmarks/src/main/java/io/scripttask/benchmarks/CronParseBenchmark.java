@@ -26,9 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The expression strings are fields of the state, so the JIT cannot treat them as constants. For
  * cron-utils the reusable {@link CronParser} (which holds the SPRING53 definition) is built once in
- * setup, and the measured work is {@code parse} plus {@code ExecutionTime.forCron}, because only the
- * {@link ExecutionTime} can compute fire times; every other implementation returns a ready-to-use
- * object from one call.
+ * setup, and the measured work is {@code parse} plus {@code ExecutionTime.forCron}, because only
+ * the {@link ExecutionTime} can compute fire times; every other implementation returns a
+ * ready-to-use object from one call.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,7 +56,8 @@ public class CronParseBenchmark {
     quartzForm = c.quartz();
     cronUtilsForm = c.cronUtils();
     jobRunrForm = c.jobRunr();
-    cronUtilsParser = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING53));
+    cronUtilsParser =
+        new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING53));
   }
 
   /**

@@ -15,15 +15,18 @@ import java.util.SplittableRandom;
 /**
  * The start instants every next-fire benchmark cycles through, the same for every implementation.
  *
- * <p>For a zone, {@link #COUNT} instants are spread over the year {@link #YEAR} (one per equal slot,
- * at a pseudo-random whole second inside the slot; every third one is truncated to the whole hour so
- * that "strictly after a fire time" is exercised too), plus a few instants around each of the zone's
- * daylight-saving transitions of that year. The array is shuffled with a fixed seed so the order is
- * neither sorted nor different between runs. The result is a pure function of the zone.
+ * <p>For a zone, {@link #COUNT} instants are spread over the year {@link #YEAR} (one per equal
+ * slot, at a pseudo-random whole second inside the slot; every third one is truncated to the whole
+ * hour so that "strictly after a fire time" is exercised too), plus a few instants around each of
+ * the zone's daylight-saving transitions of that year. The array is shuffled with a fixed seed so
+ * the order is neither sorted nor different between runs. The result is a pure function of the
+ * zone.
  */
 public final class StartInstants {
 
-  /** How many start instants a benchmark cycles through; a power of two, so an index can be masked. */
+  /**
+   * How many start instants a benchmark cycles through; a power of two, so an index can be masked.
+   */
   public static final int COUNT = 1024;
 
   /** The calendar year (in the zone) that the start instants cover. */

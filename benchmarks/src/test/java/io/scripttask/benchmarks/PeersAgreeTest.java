@@ -70,7 +70,9 @@ class PeersAgreeTest {
       Instant start = bench.start(i);
       assertThat(ours[i]).as("ours after %s", start).isNotNull().isAfter(start);
       // The Instant fast path is ours too, so it must agree everywhere, DST days included.
-      assertThat(results.get("oursInstant")[i]).as("oursInstant after %s", start).isEqualTo(ours[i]);
+      assertThat(results.get("oursInstant")[i])
+          .as("oursInstant after %s", start)
+          .isEqualTo(ours[i]);
 
       Instant latest = ours[i];
       for (Instant[] r : results.values()) {
@@ -139,7 +141,8 @@ class PeersAgreeTest {
             .hasSizeGreaterThanOrEqualTo(6);
       }
       // spread: every month of the year has start instants
-      assertThat(Arrays.stream(starts).map(s -> s.atZone(zoneId).getMonth()).distinct()).hasSize(12);
+      assertThat(Arrays.stream(starts).map(s -> s.atZone(zoneId).getMonth()).distinct())
+          .hasSize(12);
     }
   }
 

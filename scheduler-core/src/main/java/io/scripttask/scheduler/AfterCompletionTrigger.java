@@ -19,15 +19,15 @@ import java.util.StringJoiner;
  * completes"): the schedule fires on a node each time a job of the upstream schedule {@link
  * #scheduleId()} finishes there for good (its last attempt, after retries) with one of the {@link
  * #outcomes()}, {@link #delay()} after that job finished. It has no clock-based fires: {@link
- * #next(ZonedDateTime)} is always empty, so such a schedule has no next fire time, is never due
- * by time, is not previewed and has no missed fires.
+ * #next(ZonedDateTime)} is always empty, so such a schedule has no next fire time, is never due by
+ * time, is not previewed and has no missed fires.
  *
  * <p>Semantics the engine keeps:
  *
  * <ul>
  *   <li><b>Same node.</b> The downstream job runs on the node where the upstream job ran, and only
- *       if the downstream schedule's target still includes that node; otherwise no job is
- *       created. A chain is per node: "A succeeded on n1" never starts B on n2.
+ *       if the downstream schedule's target still includes that node; otherwise no job is created.
+ *       A chain is per node: "A succeeded on n1" never starts B on n2.
  *   <li><b>Exactly once.</b> The job's fire key is (downstream schedule, upstream finish + delay,
  *       node), inserted through the store's unique fire key: one upstream completion creates at
  *       most one downstream job, whichever instance records it. The job is {@link
@@ -35,15 +35,15 @@ import java.util.StringJoiner;
  *   <li><b>A normal job.</b> The created job carries the downstream schedule's priority, jitter
  *       (from its fire key), retry, limits, windows, overlap policy and {@code dependsOn}, like any
  *       fire.
- *   <li><b>Only active schedules fire.</b> A paused downstream schedule creates no job; resuming
- *       it does not catch up completions that happened while it was paused.
+ *   <li><b>Only active schedules fire.</b> A paused downstream schedule creates no job; resuming it
+ *       does not catch up completions that happened while it was paused.
  *   <li><b>Chains.</b> The created job's own completion fires the schedules after it, so {@code A
  *       -> B -> C} runs transitively. Cycles of after-completion triggers and {@link
  *       ScheduleSpec#dependsOn()} are rejected when a schedule is created or updated, as is an
  *       upstream id that names no schedule.
- *   <li><b>Deleted upstream.</b> Deleting the upstream schedule is allowed; the downstream
- *       schedule then stays dormant (it never fires) until it is updated to another upstream, or
- *       until a schedule with the upstream id is created again.
+ *   <li><b>Deleted upstream.</b> Deleting the upstream schedule is allowed; the downstream schedule
+ *       then stays dormant (it never fires) until it is updated to another upstream, or until a
+ *       schedule with the upstream id is created again.
  * </ul>
  *
  * @param scheduleId the id of the upstream schedule
@@ -172,8 +172,8 @@ public record AfterCompletionTrigger(
   }
 
   /**
-   * Describes the trigger, for example {@code "after each run of backup that succeeds or fails,
-   * 5 minutes later, on the same node (UTC)"}; in English whatever the locale.
+   * Describes the trigger, for example {@code "after each run of backup that succeeds or fails, 5
+   * minutes later, on the same node (UTC)"}; in English whatever the locale.
    *
    * @throws NullPointerException if {@code locale} is null
    */

@@ -46,7 +46,9 @@ public final class CatalogOperations {
     return removed;
   }
 
-  /** @return the windows ordered by id */
+  /**
+   * @return the windows ordered by id
+   */
   public List<MaintenanceWindow> windows() {
     return store.windows();
   }
@@ -84,7 +86,9 @@ public final class CatalogOperations {
     return store.script(Objects.requireNonNull(id, "id"));
   }
 
-  /** @return the scripts ordered by id */
+  /**
+   * @return the scripts ordered by id
+   */
   public List<Script> scripts() {
     return store.scripts();
   }

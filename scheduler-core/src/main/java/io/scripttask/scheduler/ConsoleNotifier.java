@@ -59,7 +59,8 @@ public final class ConsoleNotifier implements Notifier {
     }
     new TreeMap<>(notification.fields())
         .forEach(
-            (k, v) -> sb.append("  ").append(k).append(": ").append(v).append(System.lineSeparator()));
+            (k, v) ->
+                sb.append("  ").append(k).append(": ").append(v).append(System.lineSeparator()));
     synchronized (out) {
       out.print(sb);
       out.flush();

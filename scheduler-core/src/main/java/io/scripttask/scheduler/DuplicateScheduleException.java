@@ -22,7 +22,9 @@ public class DuplicateScheduleException extends SchedulerException {
     this.scheduleId = scheduleId;
   }
 
-  /** @return the id that is taken */
+  /**
+   * @return the id that is taken
+   */
   public String scheduleId() {
     return scheduleId;
   }

@@ -9,8 +9,8 @@ import java.util.Objects;
  * of the same job, never a new key.
  *
  * <p>Ad-hoc runs (a "run now", a workflow step) are not fires: their key is {@link #adHoc(String,
- * Instant, String)}, whose schedule id is {@link #AD_HOC_PREFIX} followed by the job's own id, so it
- * is unique by construction; the schedule they ran for, if any, is {@link Job#scheduleId()}.
+ * Instant, String)}, whose schedule id is {@link #AD_HOC_PREFIX} followed by the job's own id, so
+ * it is unique by construction; the schedule they ran for, if any, is {@link Job#scheduleId()}.
  *
  * @param scheduleId the schedule's id (or the ad-hoc key's synthetic id)
  * @param fireTime the instant the trigger fired (for an ad-hoc run, when it was requested)
@@ -57,7 +57,9 @@ public record FireKey(String scheduleId, Instant fireTime, String nodeId) {
     return new FireKey(AD_HOC_PREFIX + jobId, requestedAt, nodeId);
   }
 
-  /** @return whether this is the key of an ad-hoc run rather than of a fire */
+  /**
+   * @return whether this is the key of an ad-hoc run rather than of a fire
+   */
   public boolean isAdHoc() {
     return scheduleId.startsWith(AD_HOC_PREFIX);
   }

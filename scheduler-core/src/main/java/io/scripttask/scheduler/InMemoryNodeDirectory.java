@@ -27,13 +27,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ul>
  *   <li>Built with {@link #InMemoryNodeDirectory()}, the directory notifies <em>synchronously</em>:
  *       the thread that makes a change calls the listeners before the changing method returns,
- *       unless a notification to that listener is already under way (on another thread, or
- *       because a listener changed the directory from its callback); then the change is queued and
+ *       unless a notification to that listener is already under way (on another thread, or because
+ *       a listener changed the directory from its callback); then the change is queued and
  *       delivered, in order, by the thread already notifying that listener.
  *   <li>Built with {@link #InMemoryNodeDirectory(Executor)}, each listener is notified on the
  *       executor, still in order and never concurrently with itself, so a slow listener delays
- *       neither the changing thread nor the other listeners. If the executor rejects a task (it
- *       was shut down), the queued changes for that listener are dropped and a warning is logged.
+ *       neither the changing thread nor the other listeners. If the executor rejects a task (it was
+ *       shut down), the queued changes for that listener are dropped and a warning is logged.
  * </ul>
  *
  * <p>A listener that throws is logged (through {@link System.Logger}) and skipped: the other
@@ -50,8 +50,10 @@ public final class InMemoryNodeDirectory implements NodeDirectory {
 
   private final Object lock = new Object();
   private final TreeMap<String, Node> nodes = new TreeMap<>();
+
   /** Group id to the ids of the nodes in it, for {@link #resolve}. */
   private final HashMap<String, TreeSet<String>> byGroup = new HashMap<>();
+
   private final Map<String, String> reasons = new HashMap<>();
   private final CopyOnWriteArrayList<Registration> registrations = new CopyOnWriteArrayList<>();
   private final Executor executor;

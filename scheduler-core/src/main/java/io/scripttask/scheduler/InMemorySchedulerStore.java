@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The default {@link SchedulerStore}: everything in memory, lost when the process ends. Thread-safe:
- * reads share a read lock, changes take a write lock, so every method is atomic and the
- * compare-and-set methods behave exactly as a database's would.
+ * The default {@link SchedulerStore}: everything in memory, lost when the process ends.
+ * Thread-safe: reads share a read lock, changes take a write lock, so every method is atomic and
+ * the compare-and-set methods behave exactly as a database's would.
  *
  * <p>Sorted indexes keep the hot queries independent of how much is stored: {@link #dueSchedules}
  * reads an index of active schedules by {@code (nextFireTime, id)}, {@link #dispatchable} an index
@@ -305,7 +305,9 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     }
   }
 
-  /** @return the schedule with that id, or null */
+  /**
+   * @return the schedule with that id, or null
+   */
   private Schedule byId(String id) {
     return schedules.find(s -> s.id().compareTo(id));
   }
@@ -392,7 +394,9 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     }
   }
 
-  /** @return the stored job, or null if its key or id exists */
+  /**
+   * @return the stored job, or null if its key or id exists
+   */
   private Job insertLocked(Job job) {
     if (fireKeys.containsKey(job.fireKey()) || jobs.containsKey(job.id())) {
       return null;
@@ -611,7 +615,8 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     if (j.scheduleId() == null) {
       return false;
     }
-    TreeSet<FinishKey> set = finishedByScheduleNode.get(new ScheduleNode(j.scheduleId(), j.nodeId()));
+    TreeSet<FinishKey> set =
+        finishedByScheduleNode.get(new ScheduleNode(j.scheduleId(), j.nodeId()));
     return set != null && !set.isEmpty() && set.last().id().equals(j.id());
   }
 
@@ -633,8 +638,8 @@ public final class InMemorySchedulerStore implements SchedulerStore {
 
   /**
    * Moves a job from {@code old}'s index entries to {@code now}'s, touching only the indexes whose
-   * keys differ. Id, fire key and sequence never change (checked by {@link #transition}), so
-   * {@code bySequence} is left alone.
+   * keys differ. Id, fire key and sequence never change (checked by {@link #transition}), so {@code
+   * bySequence} is left alone.
    */
   private void reindex(Job old, Job now) {
     JobStatus before = old.status();

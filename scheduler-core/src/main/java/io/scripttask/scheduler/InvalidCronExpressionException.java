@@ -21,16 +21,27 @@ public final class InvalidCronExpressionException extends ValidationException {
    * @param rule what the field must be, completing "must ..."
    * @param value the offending text
    */
-  public InvalidCronExpressionException(String expression, String field, String rule, String value) {
+  public InvalidCronExpressionException(
+      String expression, String field, String rule, String value) {
     super(
         field,
         rule,
         value,
-        "cron field '" + field + "' must " + rule + ", but was " + value + " in \"" + expression + "\"");
+        "cron field '"
+            + field
+            + "' must "
+            + rule
+            + ", but was "
+            + value
+            + " in \""
+            + expression
+            + "\"");
     this.expression = Objects.requireNonNull(expression, "expression");
   }
 
-  /** @return the whole expression that failed to parse */
+  /**
+   * @return the whole expression that failed to parse
+   */
   public String expression() {
     return expression;
   }

@@ -135,17 +135,20 @@ public record Job(
     }
     if ((status == JobStatus.WAITING) != (waitReason != null)) {
       throw new ValidationException(
-          "waitReason", "be set exactly when the status is WAITING (status " + status + ")",
+          "waitReason",
+          "be set exactly when the status is WAITING (status " + status + ")",
           waitReason);
     }
     if ((status == JobStatus.SKIPPED) != (skipReason != null)) {
       throw new ValidationException(
-          "skipReason", "be set exactly when the status is SKIPPED (status " + status + ")",
+          "skipReason",
+          "be set exactly when the status is SKIPPED (status " + status + ")",
           skipReason);
     }
     if (status.isFinal() != (finishedAt != null)) {
       throw new ValidationException(
-          "finishedAt", "be set exactly when the status is final (status " + status + ")",
+          "finishedAt",
+          "be set exactly when the status is final (status " + status + ")",
           finishedAt);
     }
     if (status == JobStatus.RUNNING && (startedAt == null || owner == null)) {
@@ -175,7 +178,9 @@ public record Job(
     return new Builder(id, scheduleId, fireKey);
   }
 
-  /** @return a builder holding this job's values */
+  /**
+   * @return a builder holding this job's values
+   */
   public Builder toBuilder() {
     Builder b = new Builder(id, scheduleId, fireKey);
     b.groups = groups;
@@ -204,12 +209,16 @@ public record Job(
     return b;
   }
 
-  /** @return the node the job runs on */
+  /**
+   * @return the node the job runs on
+   */
   public String nodeId() {
     return fireKey.nodeId();
   }
 
-  /** @return the schedule, or empty for an ad-hoc bare script run */
+  /**
+   * @return the schedule, or empty for an ad-hoc bare script run
+   */
   public Optional<String> schedule() {
     return Optional.ofNullable(scheduleId);
   }
@@ -624,9 +633,31 @@ public record Job(
      */
     public Job build() {
       return new Job(
-          id, scheduleId, fireKey, groups, scriptId, scriptHash, priority, dueAt, sequence,
-          attempt, maxAttempts, status, waitReason, skipReason, detail, exitCode, stdout, stderr,
-          createdAt, startedAt, finishedAt, nextAttemptAt, triggeredBy, owner, fencingToken,
+          id,
+          scheduleId,
+          fireKey,
+          groups,
+          scriptId,
+          scriptHash,
+          priority,
+          dueAt,
+          sequence,
+          attempt,
+          maxAttempts,
+          status,
+          waitReason,
+          skipReason,
+          detail,
+          exitCode,
+          stdout,
+          stderr,
+          createdAt,
+          startedAt,
+          finishedAt,
+          nextAttemptAt,
+          triggeredBy,
+          owner,
+          fencingToken,
           version);
     }
   }

@@ -43,8 +43,8 @@ public final class JobOperations {
   /**
    * Cancels a job. A queued or waiting job becomes {@link JobStatus#CANCELLED} at once. For a job
    * running on this instance the transport's execution is cancelled, and the job becomes {@code
-   * CANCELLED} when the transport reports the end of the run (on the engine thread, normally
-   * within milliseconds).
+   * CANCELLED} when the transport reports the end of the run (on the engine thread, normally within
+   * milliseconds).
    *
    * @param id the job
    * @param actor who, or null
@@ -58,8 +58,8 @@ public final class JobOperations {
   }
 
   /**
-   * Retries a finished job: a new attempt of the same job (same id and fire key; never a new
-   * fire), queued and due now, with one more attempt allowed.
+   * Retries a finished job: a new attempt of the same job (same id and fire key; never a new fire),
+   * queued and due now, with one more attempt allowed.
    *
    * @param id the job
    * @param actor who, or null

@@ -57,7 +57,9 @@ public record JobQuery(
     }
   }
 
-  /** @return the query that matches every job */
+  /**
+   * @return the query that matches every job
+   */
   public static JobQuery all() {
     return ALL;
   }
@@ -69,8 +71,14 @@ public record JobQuery(
    */
   public JobQuery statuses(JobStatus... wanted) {
     return new JobQuery(
-        Set.copyOf(Arrays.asList(wanted)), scheduleId, nodeId, owner, createdFrom, createdTo,
-        finishedFrom, finishedTo);
+        Set.copyOf(Arrays.asList(wanted)),
+        scheduleId,
+        nodeId,
+        owner,
+        createdFrom,
+        createdTo,
+        finishedFrom,
+        finishedTo);
   }
 
   /**
@@ -80,8 +88,14 @@ public record JobQuery(
    */
   public JobQuery schedule(String wanted) {
     return new JobQuery(
-        statuses, Objects.requireNonNull(wanted, "scheduleId"), nodeId, owner, createdFrom,
-        createdTo, finishedFrom, finishedTo);
+        statuses,
+        Objects.requireNonNull(wanted, "scheduleId"),
+        nodeId,
+        owner,
+        createdFrom,
+        createdTo,
+        finishedFrom,
+        finishedTo);
   }
 
   /**
@@ -91,8 +105,14 @@ public record JobQuery(
    */
   public JobQuery node(String wanted) {
     return new JobQuery(
-        statuses, scheduleId, Objects.requireNonNull(wanted, "nodeId"), owner, createdFrom,
-        createdTo, finishedFrom, finishedTo);
+        statuses,
+        scheduleId,
+        Objects.requireNonNull(wanted, "nodeId"),
+        owner,
+        createdFrom,
+        createdTo,
+        finishedFrom,
+        finishedTo);
   }
 
   /**
@@ -102,8 +122,14 @@ public record JobQuery(
    */
   public JobQuery owner(String wanted) {
     return new JobQuery(
-        statuses, scheduleId, nodeId, Objects.requireNonNull(wanted, "owner"), createdFrom,
-        createdTo, finishedFrom, finishedTo);
+        statuses,
+        scheduleId,
+        nodeId,
+        Objects.requireNonNull(wanted, "owner"),
+        createdFrom,
+        createdTo,
+        finishedFrom,
+        finishedTo);
   }
 
   /**
@@ -113,8 +139,7 @@ public record JobQuery(
    * @throws ValidationException if {@code to} is before {@code from}
    */
   public JobQuery createdBetween(Instant from, Instant to) {
-    return new JobQuery(
-        statuses, scheduleId, nodeId, owner, from, to, finishedFrom, finishedTo);
+    return new JobQuery(statuses, scheduleId, nodeId, owner, from, to, finishedFrom, finishedTo);
   }
 
   /**

@@ -24,7 +24,9 @@ public enum JobStatus {
   /** Not run; {@link Job#skipReason()} says why. */
   SKIPPED;
 
-  /** @return whether the status is final: the job will not change again */
+  /**
+   * @return whether the status is final: the job will not change again
+   */
   public boolean isFinal() {
     return switch (this) {
       case QUEUED, WAITING, RUNNING -> false;
@@ -32,7 +34,9 @@ public enum JobStatus {
     };
   }
 
-  /** @return whether a job in this status is waiting to be dispatched ({@code QUEUED, WAITING}) */
+  /**
+   * @return whether a job in this status is waiting to be dispatched ({@code QUEUED, WAITING})
+   */
   public boolean isPending() {
     return this == QUEUED || this == WAITING;
   }

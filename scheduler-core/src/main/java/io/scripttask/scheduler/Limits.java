@@ -2,13 +2,13 @@ package io.scripttask.scheduler;
 
 /**
  * The concurrency limits a schedule's jobs are admitted under (the MeshCentral seed's {@code
- * concurrency: maxPerNode, maxPerMesh, maxGlobal}). A job of the schedule starts only while its node
- * runs fewer than {@code perNode} jobs, each group of its node fewer than {@code perGroup} jobs, and
- * the whole scheduler (or cluster) fewer than {@code global} jobs, counting the running jobs of
- * every schedule, so the limits protect the node, the group and the fleet; and while fewer than
- * {@code perSchedule} jobs of this schedule itself run. A job that is not admitted waits with the
- * limit as its reason and does not block the jobs behind it. {@link #UNLIMITED} ({@code 0}) means
- * no limit; every limit is unlimited by default.
+ * concurrency: maxPerNode, maxPerMesh, maxGlobal}). A job of the schedule starts only while its
+ * node runs fewer than {@code perNode} jobs, each group of its node fewer than {@code perGroup}
+ * jobs, and the whole scheduler (or cluster) fewer than {@code global} jobs, counting the running
+ * jobs of every schedule, so the limits protect the node, the group and the fleet; and while fewer
+ * than {@code perSchedule} jobs of this schedule itself run. A job that is not admitted waits with
+ * the limit as its reason and does not block the jobs behind it. {@link #UNLIMITED} ({@code 0})
+ * means no limit; every limit is unlimited by default.
  *
  * <pre>{@code
  * Limits.perNode(1).perGroup(10).global(50)
@@ -17,8 +17,8 @@ package io.scripttask.scheduler;
  * <p>Immutable: each setter returns a changed copy.
  *
  * @param perNode the most jobs (of any schedule) running on the job's node, or {@link #UNLIMITED}
- * @param perGroup the most jobs (of any schedule) running on the nodes of each of the job's
- *     groups, or {@link #UNLIMITED}
+ * @param perGroup the most jobs (of any schedule) running on the nodes of each of the job's groups,
+ *     or {@link #UNLIMITED}
  * @param perSchedule the most jobs of this schedule running anywhere, or {@link #UNLIMITED}
  * @param global the most jobs (of any schedule) running in all, or {@link #UNLIMITED}
  */
@@ -48,7 +48,9 @@ public record Limits(int perNode, int perGroup, int perSchedule, int global) {
     }
   }
 
-  /** @return limits with no limit at all */
+  /**
+   * @return limits with no limit at all
+   */
   public static Limits none() {
     return NONE;
   }

@@ -26,7 +26,9 @@ public class NoSuchNodeException extends SchedulerException {
     this.nodeId = nodeId;
   }
 
-  /** @return the id that no node has */
+  /**
+   * @return the id that no node has
+   */
   public String nodeId() {
     return nodeId;
   }

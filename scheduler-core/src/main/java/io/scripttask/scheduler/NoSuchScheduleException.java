@@ -22,7 +22,9 @@ public class NoSuchScheduleException extends SchedulerException {
     this.scheduleId = scheduleId;
   }
 
-  /** @return the id that no schedule has */
+  /**
+   * @return the id that no schedule has
+   */
   public String scheduleId() {
     return scheduleId;
   }

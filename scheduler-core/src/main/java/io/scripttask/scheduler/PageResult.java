@@ -9,8 +9,8 @@ import java.util.Optional;
  *
  * @param <T> the item type
  * @param items the items, an unmodifiable list
- * @param nextPage the request for the following page (same limit), or {@code null} if this page
- *     is the last
+ * @param nextPage the request for the following page (same limit), or {@code null} if this page is
+ *     the last
  */
 public record PageResult<T>(List<T> items, Page nextPage) {
 
@@ -23,12 +23,16 @@ public record PageResult<T>(List<T> items, Page nextPage) {
     items = List.copyOf(Objects.requireNonNull(items, "items"));
   }
 
-  /** @return the following page, or empty if this page is the last */
+  /**
+   * @return the following page, or empty if this page is the last
+   */
   public Optional<Page> next() {
     return Optional.ofNullable(nextPage);
   }
 
-  /** @return whether a following page exists */
+  /**
+   * @return whether a following page exists
+   */
   public boolean hasNext() {
     return nextPage != null;
   }

@@ -31,7 +31,9 @@ public record PlannedRun(
     Objects.requireNonNull(dueAt, "dueAt");
   }
 
-  /** @return when it would start, or empty if it would be skipped */
+  /**
+   * @return when it would start, or empty if it would be skipped
+   */
   public Optional<Instant> start() {
     return Optional.ofNullable(startsAt);
   }

@@ -1,8 +1,8 @@
 package io.scripttask.scheduler;
 
 /**
- * The priority of a schedule and of its jobs. Jobs are dispatched by priority first ({@link #CRITICAL}
- * before {@link #LOW}), then by due time, then by sequence; a maintenance window of kind
+ * The priority of a schedule and of its jobs. Jobs are dispatched by priority first ({@link
+ * #CRITICAL} before {@link #LOW}), then by due time, then by sequence; a maintenance window of kind
  * {@link MaintenanceWindow.Kind#BLACKOUT} may let chosen priorities through.
  */
 public enum Priority {

@@ -64,7 +64,9 @@ public record Retry(
     }
   }
 
-  /** @return the policy that never retries: the default */
+  /**
+   * @return the policy that never retries: the default
+   */
   public static Retry none() {
     return NONE;
   }
@@ -108,7 +110,9 @@ public record Retry(
     return new Retry(maxAttempts, initialInterval, multiplier, max, jitterFactor);
   }
 
-  /** @return whether this policy ever retries */
+  /**
+   * @return whether this policy ever retries
+   */
   public boolean retries() {
     return maxAttempts > 1;
   }

@@ -78,8 +78,8 @@ public record Schedule(
   }
 
   /**
-   * A new schedule, id = the spec's name, {@link ScheduleState#ACTIVE} if the spec is enabled
-   * (else {@link ScheduleState#PAUSED}), never fired, version 0.
+   * A new schedule, id = the spec's name, {@link ScheduleState#ACTIVE} if the spec is enabled (else
+   * {@link ScheduleState#PAUSED}), never fired, version 0.
    *
    * @param spec the spec
    * @param nextFireTime the first fire, or null if the trigger never fires
@@ -89,7 +89,8 @@ public record Schedule(
    * @throws NullPointerException if spec, now or actor is null
    * @throws ValidationException if {@code actor} is blank
    */
-  public static Schedule create(ScheduleSpec spec, Instant nextFireTime, Instant now, String actor) {
+  public static Schedule create(
+      ScheduleSpec spec, Instant nextFireTime, Instant now, String actor) {
     Objects.requireNonNull(spec, "spec");
     return new Schedule(
         spec.name(),
@@ -105,12 +106,16 @@ public record Schedule(
         actor);
   }
 
-  /** @return the next fire, or empty when the trigger will never fire again */
+  /**
+   * @return the next fire, or empty when the trigger will never fire again
+   */
   public Optional<Instant> nextFire() {
     return Optional.ofNullable(nextFireTime);
   }
 
-  /** @return the last fire, or empty if it never fired */
+  /**
+   * @return the last fire, or empty if it never fired
+   */
   public Optional<Instant> lastFire() {
     return Optional.ofNullable(lastFireTime);
   }
@@ -124,8 +129,17 @@ public record Schedule(
    */
   public Schedule withSpec(ScheduleSpec newSpec, Instant at, String actor) {
     return new Schedule(
-        id, newSpec, state, nextFireTime, lastFireTime, consecutiveFailures, version, createdAt,
-        at, createdBy, actor);
+        id,
+        newSpec,
+        state,
+        nextFireTime,
+        lastFireTime,
+        consecutiveFailures,
+        version,
+        createdAt,
+        at,
+        createdBy,
+        actor);
   }
 
   /**
@@ -137,8 +151,17 @@ public record Schedule(
    */
   public Schedule withState(ScheduleState newState, Instant at, String actor) {
     return new Schedule(
-        id, spec, newState, nextFireTime, lastFireTime, consecutiveFailures, version, createdAt,
-        at, createdBy, actor);
+        id,
+        spec,
+        newState,
+        nextFireTime,
+        lastFireTime,
+        consecutiveFailures,
+        version,
+        createdAt,
+        at,
+        createdBy,
+        actor);
   }
 
   /**
@@ -147,8 +170,17 @@ public record Schedule(
    */
   public Schedule withNextFireTime(Instant next) {
     return new Schedule(
-        id, spec, state, next, lastFireTime, consecutiveFailures, version, createdAt, updatedAt,
-        createdBy, updatedBy);
+        id,
+        spec,
+        state,
+        next,
+        lastFireTime,
+        consecutiveFailures,
+        version,
+        createdAt,
+        updatedAt,
+        createdBy,
+        updatedBy);
   }
 
   /**
@@ -157,8 +189,17 @@ public record Schedule(
    */
   public Schedule withLastFireTime(Instant last) {
     return new Schedule(
-        id, spec, state, nextFireTime, last, consecutiveFailures, version, createdAt, updatedAt,
-        createdBy, updatedBy);
+        id,
+        spec,
+        state,
+        nextFireTime,
+        last,
+        consecutiveFailures,
+        version,
+        createdAt,
+        updatedAt,
+        createdBy,
+        updatedBy);
   }
 
   /**
@@ -168,8 +209,17 @@ public record Schedule(
    */
   public Schedule withConsecutiveFailures(int failures) {
     return new Schedule(
-        id, spec, state, nextFireTime, lastFireTime, failures, version, createdAt, updatedAt,
-        createdBy, updatedBy);
+        id,
+        spec,
+        state,
+        nextFireTime,
+        lastFireTime,
+        failures,
+        version,
+        createdAt,
+        updatedAt,
+        createdBy,
+        updatedBy);
   }
 
   /**
@@ -181,7 +231,16 @@ public record Schedule(
    */
   public Schedule withVersion(long newVersion) {
     return new Schedule(
-        id, spec, state, nextFireTime, lastFireTime, consecutiveFailures, newVersion, createdAt,
-        updatedAt, createdBy, updatedBy);
+        id,
+        spec,
+        state,
+        nextFireTime,
+        lastFireTime,
+        consecutiveFailures,
+        newVersion,
+        createdAt,
+        updatedAt,
+        createdBy,
+        updatedBy);
   }
 }

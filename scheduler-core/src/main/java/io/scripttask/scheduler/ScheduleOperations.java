@@ -30,8 +30,8 @@ public final class ScheduleOperations {
    * @param actor who creates it, or null
    * @return the stored schedule
    * @throws NullPointerException if {@code spec} is null
-   * @throws ValidationException if the script is not stored, a dependency names no stored
-   *     schedule, or the dependencies form a cycle (the message names it: {@code a -> b -> a})
+   * @throws ValidationException if the script is not stored, a dependency names no stored schedule,
+   *     or the dependencies form a cycle (the message names it: {@code a -> b -> a})
    * @throws DuplicateScheduleException if a schedule with that id exists
    */
   public Schedule create(ScheduleSpec spec, String actor) {

@@ -31,7 +31,9 @@ public record ScheduleQuery(Set<ScheduleState> states, String tag, String script
             : Collections.unmodifiableSet(EnumSet.copyOf(Set.copyOf(states)));
   }
 
-  /** @return the query that matches every schedule */
+  /**
+   * @return the query that matches every schedule
+   */
   public static ScheduleQuery all() {
     return ALL;
   }

@@ -201,7 +201,9 @@ public record ScheduleSpec(
     return new Builder(Objects.requireNonNull(name, "name"));
   }
 
-  /** @return a builder holding this spec's values, to build a changed copy */
+  /**
+   * @return a builder holding this spec's values, to build a changed copy
+   */
   public Builder toBuilder() {
     Builder b = new Builder(name);
     b.trigger = trigger;
@@ -229,7 +231,9 @@ public record ScheduleSpec(
     return b;
   }
 
-  /** @return the timeout, or empty when the script's default timeout applies */
+  /**
+   * @return the timeout, or empty when the script's default timeout applies
+   */
   public Optional<Duration> timeoutOverride() {
     return Optional.ofNullable(timeout);
   }
@@ -344,8 +348,8 @@ public record ScheduleSpec(
     }
 
     /**
-     * @param zone the zone of the {@link #cron(String)} expression (default {@link
-     *     #DEFAULT_ZONE}); with {@link #trigger(Trigger)} it must equal the trigger's zone
+     * @param zone the zone of the {@link #cron(String)} expression (default {@link #DEFAULT_ZONE});
+     *     with {@link #trigger(Trigger)} it must equal the trigger's zone
      * @return this builder
      * @throws NullPointerException if {@code zone} is null
      */

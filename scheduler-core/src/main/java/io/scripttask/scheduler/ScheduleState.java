@@ -12,7 +12,9 @@ public enum ScheduleState {
    */
   AUTO_PAUSED;
 
-  /** @return whether a schedule in this state fires */
+  /**
+   * @return whether a schedule in this state fires
+   */
   public boolean fires() {
     return this == ACTIVE;
   }

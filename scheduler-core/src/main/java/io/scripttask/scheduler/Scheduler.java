@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -69,9 +69,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Without {@link #start()}, nothing runs by itself: {@link #runDueWork()} runs one pass on the
  * calling thread, which is how the virtual-time test driver steps the scheduler.
  *
- * <p>Every state change goes through the {@link SchedulerStore} first (fires with its atomic
- * {@code fire}, job changes with its compare-and-set {@code transition}), so instances sharing a
- * store fire each fire key exactly once and agree on limits.
+ * <p>Every state change goes through the {@link SchedulerStore} first (fires with its atomic {@code
+ * fire}, job changes with its compare-and-set {@code transition}), so instances sharing a store
+ * fire each fire key exactly once and agree on limits.
  */
 public final class Scheduler {
 
@@ -158,17 +158,23 @@ public final class Scheduler {
     return new Builder();
   }
 
-  /** @return the schedule operations */
+  /**
+   * @return the schedule operations
+   */
   public ScheduleOperations schedules() {
     return schedules;
   }
 
-  /** @return the job operations */
+  /**
+   * @return the job operations
+   */
   public JobOperations jobs() {
     return jobs;
   }
 
-  /** @return the window and script operations */
+  /**
+   * @return the window and script operations
+   */
   public CatalogOperations catalog() {
     return catalog;
   }
@@ -204,7 +210,9 @@ public final class Scheduler {
     requestTick();
   }
 
-  /** @return whether it was started and not shut down */
+  /**
+   * @return whether it was started and not shut down
+   */
   public boolean isRunning() {
     return started && !stopped;
   }
@@ -214,8 +222,8 @@ public final class Scheduler {
    * dispatches ready jobs. For hosts and tests that drive the scheduler themselves instead of
    * {@link #start()}ing it (the test kit's virtual-time driver does).
    *
-   * @return the next instant after now at which work is known to become due (a fire, a job's due
-   *     or retry time, a window boundary), or empty if none is known
+   * @return the next instant after now at which work is known to become due (a fire, a job's due or
+   *     retry time, a window boundary), or empty if none is known
    * @throws IllegalStateException if the scheduler was started (its engine thread does this) or
    *     shut down
    */
@@ -273,10 +281,9 @@ public final class Scheduler {
 
   /**
    * Shuts down gracefully: stops firing and dispatching at once (queued jobs stay queued in the
-   * store for the next start), lets running jobs finish until {@code grace} has passed (measured
-   * on the monotonic clock), then cancels the remaining ones through their executions and records
-   * them {@link JobStatus#CANCELLED}. Blocks the caller up to the grace. Calling it again does
-   * nothing.
+   * store for the next start), lets running jobs finish until {@code grace} has passed (measured on
+   * the monotonic clock), then cancels the remaining ones through their executions and records them
+   * {@link JobStatus#CANCELLED}. Blocks the caller up to the grace. Calling it again does nothing.
    *
    * @param grace how long running jobs may still take, not negative
    * @throws NullPointerException if {@code grace} is null
@@ -335,9 +342,7 @@ public final class Scheduler {
     }
   }
 
-  /**
-   * Builds a {@link Scheduler}. Not thread-safe; the built scheduler is.
-   */
+  /** Builds a {@link Scheduler}. Not thread-safe; the built scheduler is. */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
     private SchedulerStore store;
@@ -448,8 +453,8 @@ public final class Scheduler {
     }
 
     /**
-     * @param executor runs the engine passes; the scheduler does not shut it down (default: its
-     *     own single daemon thread, shut down with the scheduler)
+     * @param executor runs the engine passes; the scheduler does not shut it down (default: its own
+     *     single daemon thread, shut down with the scheduler)
      * @return this builder
      * @throws NullPointerException if {@code executor} is null
      */

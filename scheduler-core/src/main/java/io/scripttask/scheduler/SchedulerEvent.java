@@ -14,7 +14,9 @@ import java.util.Objects;
  */
 public sealed interface SchedulerEvent {
 
-  /** @return when the event happened, by the scheduler's clock */
+  /**
+   * @return when the event happened, by the scheduler's clock
+   */
   Instant at();
 
   /**
@@ -168,7 +170,9 @@ public sealed interface SchedulerEvent {
       }
     }
 
-    /** @return whether another attempt of the job follows */
+    /**
+     * @return whether another attempt of the job follows
+     */
     public boolean willRetry() {
       return retryAt != null;
     }

@@ -81,12 +81,16 @@ public record Script(
     return new Builder(id);
   }
 
-  /** @return the body, or empty for a command list */
+  /**
+   * @return the body, or empty for a command list
+   */
   public Optional<String> body() {
     return Optional.ofNullable(content);
   }
 
-  /** @return whether this script is a list of commands rather than a body */
+  /**
+   * @return whether this script is a list of commands rather than a body
+   */
   public boolean isCommandList() {
     return content == null;
   }

@@ -43,7 +43,9 @@ final class SortedChunks<E> implements Iterable<E> {
     this.order = Objects.requireNonNull(order, "order");
   }
 
-  /** @return the number of elements */
+  /**
+   * @return the number of elements
+   */
   int size() {
     return size;
   }
@@ -160,7 +162,9 @@ final class SortedChunks<E> implements Iterable<E> {
     return true;
   }
 
-  /** @return the elements in order */
+  /**
+   * @return the elements in order
+   */
   @Override
   public Iterator<E> iterator() {
     return new Cursor(0, 0);
@@ -187,7 +191,9 @@ final class SortedChunks<E> implements Iterable<E> {
     return (E) chunks[c][i];
   }
 
-  /** @return the last chunk whose first element is not after the point, or 0 if none */
+  /**
+   * @return the last chunk whose first element is not after the point, or 0 if none
+   */
   private int chunkOf(ToIntFunction<? super E> probe) {
     int lo = 0;
     int hi = count - 1;
@@ -202,7 +208,9 @@ final class SortedChunks<E> implements Iterable<E> {
     return lo;
   }
 
-  /** @return the index in chunk {@code c} of its first element not before the point */
+  /**
+   * @return the index in chunk {@code c} of its first element not before the point
+   */
   private int firstAtOrAfter(int c, ToIntFunction<? super E> probe) {
     int lo = 0;
     int hi = sizes[c];

@@ -39,22 +39,30 @@ public class StaleVersionException extends SchedulerException {
     this.actualVersion = actualVersion;
   }
 
-  /** @return what kind of object */
+  /**
+   * @return what kind of object
+   */
   public String kind() {
     return kind;
   }
 
-  /** @return the object's id */
+  /**
+   * @return the object's id
+   */
   public String id() {
     return id;
   }
 
-  /** @return the version the caller based its change on */
+  /**
+   * @return the version the caller based its change on
+   */
   public long expectedVersion() {
     return expectedVersion;
   }
 
-  /** @return the stored version when the change was refused */
+  /**
+   * @return the stored version when the change was refused
+   */
   public long actualVersion() {
     return actualVersion;
   }

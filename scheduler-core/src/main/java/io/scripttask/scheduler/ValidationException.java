@@ -4,12 +4,12 @@ import java.util.Objects;
 
 /**
  * Thrown when a value given to the library breaks a rule. The message names the field, the rule and
- * the offending value, in the form {@code "<field> must <rule>, but was <value>"}; the same parts are
- * available as {@link #field()}, {@link #rule()} and {@link #value()} for programs.
+ * the offending value, in the form {@code "<field> must <rule>, but was <value>"}; the same parts
+ * are available as {@link #field()}, {@link #rule()} and {@link #value()} for programs.
  *
  * <p>A value that is a secret (a password, a key, a token, a webhook URL) is never put into the
- * message: create the exception with {@link #secret(String, String)} and the value reads
- * {@code "***"}.
+ * message: create the exception with {@link #secret(String, String)} and the value reads {@code
+ * "***"}.
  */
 public class ValidationException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
@@ -33,8 +33,8 @@ public class ValidationException extends IllegalArgumentException {
   }
 
   /**
-   * Creates an exception with a message of the caller's own making; field, rule and value are
-   * still carried for programs.
+   * Creates an exception with a message of the caller's own making; field, rule and value are still
+   * carried for programs.
    *
    * @param field the name of the field
    * @param rule what the field must be
@@ -59,17 +59,23 @@ public class ValidationException extends IllegalArgumentException {
     return new ValidationException(field, rule, MASK);
   }
 
-  /** @return the name of the field that broke the rule */
+  /**
+   * @return the name of the field that broke the rule
+   */
   public String field() {
     return field;
   }
 
-  /** @return the rule, completing the sentence "field must ..." */
+  /**
+   * @return the rule, completing the sentence "field must ..."
+   */
   public String rule() {
     return rule;
   }
 
-  /** @return the offending value as text, or {@link #MASK} for a secret */
+  /**
+   * @return the offending value as text, or {@link #MASK} for a secret
+   */
   public String value() {
     return value;
   }

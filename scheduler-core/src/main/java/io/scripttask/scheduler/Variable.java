@@ -27,8 +27,8 @@ public record Variable(
    * @throws NullPointerException if scope, name or value is null, or scopeId is null for a scope
    *     other than {@link VariableScope#GLOBAL}
    * @throws ValidationException if a global variable has a scope id, if the scope id is blank, if
-   *     the name is not a valid environment variable name, or if the value contains a NUL
-   *     character or an unpaired surrogate (no environment can carry either)
+   *     the name is not a valid environment variable name, or if the value contains a NUL character
+   *     or an unpaired surrogate (no environment can carry either)
    */
   public Variable {
     Objects.requireNonNull(scope, "scope");
@@ -111,12 +111,16 @@ public record Variable(
     return new Variable(VariableScope.NODE, nodeId, name, value, false);
   }
 
-  /** @return a copy of this variable marked secret */
+  /**
+   * @return a copy of this variable marked secret
+   */
   public Variable asSecret() {
     return new Variable(scope, scopeId, name, value, true);
   }
 
-  /** @return the variable, with its value shown as {@code ***} if it is secret */
+  /**
+   * @return the variable, with its value shown as {@code ***} if it is secret
+   */
   @Override
   public String toString() {
     return "Variable[scope="
@@ -132,7 +136,9 @@ public record Variable(
         + "]";
   }
 
-  /** @return a description of the first character no environment can carry, or null */
+  /**
+   * @return a description of the first character no environment can carry, or null
+   */
   private static String problemWith(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);

@@ -1,9 +1,8 @@
 package io.scripttask.scheduler;
 
 /**
- * Where a {@link Variable} applies. When several variables of the same name apply to a run, the
- * one of the later scope wins: {@code GLOBAL < SCRIPT < GROUP < NODE} (the order of the
- * constants).
+ * Where a {@link Variable} applies. When several variables of the same name apply to a run, the one
+ * of the later scope wins: {@code GLOBAL < SCRIPT < GROUP < NODE} (the order of the constants).
  */
 public enum VariableScope {
   /** Applies to every run. */

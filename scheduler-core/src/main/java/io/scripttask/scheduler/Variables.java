@@ -80,7 +80,9 @@ public final class Variables {
     this.variables = sorted;
   }
 
-  /** @return a set with no variables */
+  /**
+   * @return a set with no variables
+   */
   public static Variables empty() {
     return EMPTY;
   }
@@ -135,17 +137,23 @@ public final class Variables {
     return new Variables(List.copyOf(copy));
   }
 
-  /** @return the variables, ordered by scope, scope id and name */
+  /**
+   * @return the variables, ordered by scope, scope id and name
+   */
   public List<Variable> list() {
     return variables;
   }
 
-  /** @return how many variables there are */
+  /**
+   * @return how many variables there are
+   */
   public int size() {
     return variables.size();
   }
 
-  /** @return whether there are no variables */
+  /**
+   * @return whether there are no variables
+   */
   public boolean isEmpty() {
     return variables.isEmpty();
   }
@@ -173,8 +181,8 @@ public final class Variables {
   }
 
   /**
-   * The values for a script on a node: global &lt; script &lt; group &lt; node, groups in
-   * ascending order of id (see the class comment).
+   * The values for a script on a node: global &lt; script &lt; group &lt; node, groups in ascending
+   * order of id (see the class comment).
    *
    * @param script the script
    * @param node the node
@@ -216,7 +224,9 @@ public final class Variables {
     return variables.hashCode();
   }
 
-  /** @return the variables, secret values masked */
+  /**
+   * @return the variables, secret values masked
+   */
   @Override
   public String toString() {
     return "Variables" + variables;

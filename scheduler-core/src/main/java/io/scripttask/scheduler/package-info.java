@@ -10,8 +10,9 @@
  *       io.scripttask.scheduler.Variables}.
  *   <li>What is stored: {@link io.scripttask.scheduler.ScheduleSpec}, {@link
  *       io.scripttask.scheduler.Schedule} and {@link io.scripttask.scheduler.Job}, with the
- *       in-memory implementations of the SPIs ({@link io.scripttask.scheduler.InMemorySchedulerStore},
- *       {@link io.scripttask.scheduler.InMemoryNodeDirectory}) and {@link
+ *       in-memory implementations of the SPIs ({@link
+ *       io.scripttask.scheduler.InMemorySchedulerStore}, {@link
+ *       io.scripttask.scheduler.InMemoryNodeDirectory}) and {@link
  *       io.scripttask.scheduler.LocalProcessTransport}.
  *   <li>The exceptions: {@link io.scripttask.scheduler.ValidationException} for bad input (an
  *       {@link java.lang.IllegalArgumentException} naming the field, the rule and the value) and

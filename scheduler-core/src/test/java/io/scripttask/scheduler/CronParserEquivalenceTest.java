@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The parser's fast path against its general parser ({@link CronParser#parseWithoutFastPath}),
- * which was the whole parser before the fast path was added: for every input and dialect both give the same normalized expression, dialect, fields and compiled schedule
- * (compared field by field), or both throw the same exception with the same message.
+ * which was the whole parser before the fast path was added: for every input and dialect both give
+ * the same normalized expression, dialect, fields and compiled schedule (compared field by field),
+ * or both throw the same exception with the same message.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CronParserEquivalenceTest {
@@ -339,8 +340,7 @@ class CronParserEquivalenceTest {
   // ---------------------------------------------------------------------------------------------
 
   private void compare(String expression, Cron.Dialect dialect) {
-    Object expected =
-        outcome(() -> describe(CronParser.parseWithoutFastPath(expression, dialect)));
+    Object expected = outcome(() -> describe(CronParser.parseWithoutFastPath(expression, dialect)));
     Object actual = outcome(() -> describe(CronParser.parse(expression, dialect)));
     if (actual instanceof String && ((String) actual).startsWith("parsed")) {
       parsed++;

@@ -163,7 +163,8 @@ class DailyTriggerTest {
     ZoneId apia = ZoneId.of("Pacific/Apia");
     for (int hour = 0; hour < 24; hour += 5) {
       for (DstPolicy policy : DstPolicy.values()) {
-        Cron cron = Cron.parse("0 15 " + hour + " * * *", Cron.Dialect.SPRING).withDstPolicy(policy);
+        Cron cron =
+            Cron.parse("0 15 " + hour + " * * *", Cron.Dialect.SPRING).withDstPolicy(policy);
         TriggerTest.assertSameFires(
             new DailyTrigger(LocalTime.of(hour, 15), apia, policy),
             new CronTrigger(cron, apia),

@@ -135,7 +135,8 @@ class InMemoryNodeDirectoryTest extends NodeDirectoryContract {
     directory.quarantine("a", "disk");
     assertThat(directory.resolve(web)).extracting(Node::id).containsExactly("a");
     assertThat(directory.resolve(web).get(0).online()).isFalse();
-    assertThat(directory.resolve(Target.groups("db"))).extracting(Node::id)
+    assertThat(directory.resolve(Target.groups("db")))
+        .extracting(Node::id)
         .containsExactly("a", "b", "c");
 
     directory.remove("a");

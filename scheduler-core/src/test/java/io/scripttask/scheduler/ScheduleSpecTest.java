@@ -117,40 +117,59 @@ class ScheduleSpecTest {
   void aTriggerCanBeGivenInsteadOfCron() {
     Trigger once = Trigger.once(Instant.parse("2025-03-01T10:00:00Z"), NY);
     ScheduleSpec spec =
-        ScheduleSpec.named("once").trigger(once).zone(NY).script("scan").target(Target.all()).build();
+        ScheduleSpec.named("once")
+            .trigger(once)
+            .zone(NY)
+            .script("scan")
+            .target(Target.all())
+            .build();
     assertThat(spec.trigger()).isEqualTo(once);
     assertThat(spec.scriptId()).isEqualTo("scan");
   }
 
   @Test
   void buildNamesTheFieldTheRuleAndTheValue() {
-    rejects(b -> ScheduleSpec.named(" ").cron("* * * * *").script(SCAN).target(Target.all()),
+    rejects(
+        b -> ScheduleSpec.named(" ").cron("* * * * *").script(SCAN).target(Target.all()),
         "name must not be blank, but was \" \"");
-    rejects(b -> ScheduleSpec.named("adhoc:x").cron("* * * * *").script(SCAN).target(Target.all()),
+    rejects(
+        b -> ScheduleSpec.named("adhoc:x").cron("* * * * *").script(SCAN).target(Target.all()),
         "name must not start with \"adhoc:\", but was \"adhoc:x\"");
-    rejects(b -> b.misfireThreshold(Duration.ofSeconds(-1)),
+    rejects(
+        b -> b.misfireThreshold(Duration.ofSeconds(-1)),
         "misfireThreshold must not be negative, but was PT-1S");
     rejects(b -> b.maxCatchUp(0), "maxCatchUp must be 1-10000, but was 0");
     rejects(b -> b.jitter(Duration.ofMinutes(-5)), "jitter must not be negative, but was PT-5M");
     rejects(b -> b.timeout(Duration.ZERO), "timeout must be positive, but was PT0S");
-    rejects(b -> b.maxConsecutiveFailures(-1),
+    rejects(
+        b -> b.maxConsecutiveFailures(-1),
         "maxConsecutiveFailures must be at least 0 (0 for never), but was -1");
-    rejects(b -> b.offlineHold(Duration.ofSeconds(-2)),
+    rejects(
+        b -> b.offlineHold(Duration.ofSeconds(-2)),
         "offlineHold must not be negative, but was PT-2S");
     rejects(b -> b.dependsOn("s"), "dependsOn must not contain the schedule itself, but was \"s\"");
     rejects(b -> b.dependsOn(""), "dependsOn must not contain a blank value, but was \"\"");
     rejects(b -> b.tags(" "), "tags must not contain a blank value, but was \" \"");
-    rejects(b -> b.trigger(Trigger.once(Instant.EPOCH, NY)),
+    rejects(
+        b -> b.trigger(Trigger.once(Instant.EPOCH, NY)),
         "trigger must not be given together with cron, but was once at 1969-12-31T19:00-05:00"
             + "[America/New_York]");
-    rejects(b -> ScheduleSpec.named("s").script(SCAN).target(Target.all()),
+    rejects(
+        b -> ScheduleSpec.named("s").script(SCAN).target(Target.all()),
         "trigger must be given (or a cron expression), but was null");
-    rejects(b -> ScheduleSpec.named("s").cron("* * * * *").target(Target.all()),
+    rejects(
+        b -> ScheduleSpec.named("s").cron("* * * * *").target(Target.all()),
         "scriptId must be given, but was null");
-    rejects(b -> ScheduleSpec.named("s").cron("* * * * *").script(SCAN),
+    rejects(
+        b -> ScheduleSpec.named("s").cron("* * * * *").script(SCAN),
         "target must be given, but was null");
-    rejects(b -> ScheduleSpec.named("s").trigger(Trigger.once(Instant.EPOCH, NY))
-            .zone(ZoneId.of("UTC")).script(SCAN).target(Target.all()),
+    rejects(
+        b ->
+            ScheduleSpec.named("s")
+                .trigger(Trigger.once(Instant.EPOCH, NY))
+                .zone(ZoneId.of("UTC"))
+                .script(SCAN)
+                .target(Target.all()),
         "zone must equal the trigger's zone America/New_York, but was UTC");
   }
 
@@ -191,7 +210,8 @@ class ScheduleSpecTest {
     Retry jittered = retry.withJitter(0.5);
     assertThat(jittered.delayBefore(2, 0.0)).isEqualTo(Duration.ofSeconds(15));
     assertThat(jittered.delayBefore(2, 0.5)).isEqualTo(Duration.ofSeconds(30));
-    assertThat(jittered.delayBefore(2, 0.999)).isBetween(Duration.ofSeconds(44), Duration.ofSeconds(45));
+    assertThat(jittered.delayBefore(2, 0.999))
+        .isBetween(Duration.ofSeconds(44), Duration.ofSeconds(45));
     assertThatThrownBy(() -> retry.delayBefore(1, 0.5))
         .hasMessage("attempt must be 2-10, but was 1");
   }
@@ -203,8 +223,12 @@ class ScheduleSpecTest {
             .script(SCAN)
             .build()
             .running(Instant.EPOCH, "inst", 1)
-            .finished(JobStatus.FAILED, 1, new CapturedOutput("password=hunter2", false, 16),
-                new CapturedOutput("boom", false, 4), Instant.EPOCH.plusSeconds(1));
+            .finished(
+                JobStatus.FAILED,
+                1,
+                new CapturedOutput("password=hunter2", false, 16),
+                new CapturedOutput("boom", false, 4),
+                Instant.EPOCH.plusSeconds(1));
     assertThat(job.toString())
         .doesNotContain("hunter2")
         .doesNotContain("boom")
@@ -222,11 +246,17 @@ class ScheduleSpecTest {
     assertThatThrownBy(() -> b.status(JobStatus.WAITING).build())
         .hasMessageStartingWith("waitReason must be set exactly when the status is WAITING");
     assertThatThrownBy(
-            () -> Job.builder("j1", "other", new FireKey("s", Instant.EPOCH, "n1")).script(SCAN).build())
+            () ->
+                Job.builder("j1", "other", new FireKey("s", Instant.EPOCH, "n1"))
+                    .script(SCAN)
+                    .build())
         .hasMessage("scheduleId must equal the fire key's schedule id s, but was other");
     assertThatThrownBy(
-            () -> Job.builder("j1", null, FireKey.adHoc("j2", Instant.EPOCH, "n1")).script(SCAN)
-                .triggeredBy(TriggeredBy.user("bob")).build())
+            () ->
+                Job.builder("j1", null, FireKey.adHoc("j2", Instant.EPOCH, "n1"))
+                    .script(SCAN)
+                    .triggeredBy(TriggeredBy.user("bob"))
+                    .build())
         .hasMessageStartingWith("fireKey must be FireKey.adHoc(\"j1\", ...) for an ad-hoc job");
     assertThatThrownBy(() -> b.status(JobStatus.QUEUED).attempt(2).build())
         .hasMessage("attempt must be 1-1 (maxAttempts), but was 2");
@@ -235,13 +265,22 @@ class ScheduleSpecTest {
   @Test
   void specsWithTheSameCronTextShareOneParsedTriggerAndKeepSortedSets() {
     ScheduleSpec a =
-        ScheduleSpec.named("a").cron("17 3 * * *").script("s").target(Target.nodes("n1"))
-            .dependsOn("z", "b", "m").tags("y", "x").build();
+        ScheduleSpec.named("a")
+            .cron("17 3 * * *")
+            .script("s")
+            .target(Target.nodes("n1"))
+            .dependsOn("z", "b", "m")
+            .tags("y", "x")
+            .build();
     ScheduleSpec b =
         ScheduleSpec.named("b").cron("17 3 * * *").script("s").target(Target.groups("g")).build();
     ScheduleSpec c =
-        ScheduleSpec.named("c").cron("17 3 * * *").zone(ZoneId.of("Europe/Paris")).script("s")
-            .target(Target.nodes("n1")).build();
+        ScheduleSpec.named("c")
+            .cron("17 3 * * *")
+            .zone(ZoneId.of("Europe/Paris"))
+            .script("s")
+            .target(Target.nodes("n1"))
+            .build();
 
     assertThat(a.trigger()).isSameAs(b.trigger());
     assertThat(((CronTrigger) a.trigger()).cron()).isSameAs(((CronTrigger) c.trigger()).cron());

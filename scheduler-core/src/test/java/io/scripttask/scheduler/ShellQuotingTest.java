@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Round trips through real interpreters: a value rendered into a script must come out of the
- * script exactly, and nothing in it may run.
+ * Round trips through real interpreters: a value rendered into a script must come out of the script
+ * exactly, and nothing in it may run.
  */
 @Timeout(60)
 class ShellQuotingTest {

@@ -36,7 +36,8 @@ class SortedChunksTest {
           boolean added = reference.add(key);
           assertThat(replaced == null).as("seed %d add %d", seed, key).isEqualTo(added);
         } else if (kind < 8) {
-          assertThat(chunks.remove(key)).as("seed %d remove %d", seed, key)
+          assertThat(chunks.remove(key))
+              .as("seed %d remove %d", seed, key)
               .isEqualTo(reference.remove(key));
         } else if (kind < 9) {
           assertThat(chunks.find(e -> Integer.compare(e, key)))

@@ -16,15 +16,15 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * The cost of finding due work as registered schedules grow: {@code n} schedules on a manual
- * clock ({@code Support.ManualClock}), arranged so that exactly {@code k} of them are due in every
- * second (schedule {@code i} fires every {@code ceil(n/k)} seconds from {@code T0 + 1s + i/k
- * seconds}). Each tick moves the clock one second and runs one engine pass ({@link
- * Scheduler#runDueWork()}, on this thread; the scheduler is not started), which fires the {@code
- * k} due schedules, dispatches their jobs to a no-op transport and records the results of the
- * previous tick's jobs. The harness times every pass after a warm-up, and separately times the
- * store's due query ({@code dueSchedules(now, 256)}) alone. The tick sequence is identical for
- * every {@code n}, so the job history (which grows by {@code k} per tick) is the same too.
+ * The cost of finding due work as registered schedules grow: {@code n} schedules on a manual clock
+ * ({@code Support.ManualClock}), arranged so that exactly {@code k} of them are due in every second
+ * (schedule {@code i} fires every {@code ceil(n/k)} seconds from {@code T0 + 1s + i/k seconds}).
+ * Each tick moves the clock one second and runs one engine pass ({@link Scheduler#runDueWork()}, on
+ * this thread; the scheduler is not started), which fires the {@code k} due schedules, dispatches
+ * their jobs to a no-op transport and records the results of the previous tick's jobs. The harness
+ * times every pass after a warm-up, and separately times the store's due query ({@code
+ * dueSchedules(now, 256)}) alone. The tick sequence is identical for every {@code n}, so the job
+ * history (which grows by {@code k} per tick) is the same too.
  *
  * <p>System properties: {@code counts} (default {@code 10000,100000,1000000}), {@code k} (4),
  * {@code warmup} (3000 ticks), {@code ticks} (5000), {@code overlap} (our overlap policy, default
@@ -117,8 +117,14 @@ public final class DueWorkScaling {
     long expectedAtLeast = (long) k * (warmup + ticks - 1);
     if (sink != (long) k * ticks || succeeded < expectedAtLeast) {
       throw new IllegalStateException(
-          "expected " + k + " due per tick and " + expectedAtLeast + " succeeded; saw " + sink
-              + " due, " + store.countByStatus());
+          "expected "
+              + k
+              + " due per tick and "
+              + expectedAtLeast
+              + " succeeded; saw "
+              + sink
+              + " due, "
+              + store.countByStatus());
     }
     long[] sortedTicks = tickNanos.clone();
     java.util.Arrays.sort(sortedTicks);
@@ -127,8 +133,19 @@ public final class DueWorkScaling {
         "n=%,9d  tick (fire %d + dispatch %d + record %d): median %.1f us  mean %.1f us  p99 %.1f"
             + " us | thread cpu per tick: median %.1f us  p99 %.1f us | dueSchedules alone: median %.2f us  p99 %.2f us | %,d jobs in store"
             + " (registered in %.1f s; load %.2f)%n",
-        n, k, k, k, median / 1e3, mean(tickNanos) / 1e3, Support.percentile(sortedTicks, 99) / 1e3,
-        medianOf(cpuNanos) / 1e3, p99(cpuNanos) / 1e3, medianOf(queryNanos) / 1e3, p99(queryNanos) / 1e3, succeeded, createSeconds,
+        n,
+        k,
+        k,
+        k,
+        median / 1e3,
+        mean(tickNanos) / 1e3,
+        Support.percentile(sortedTicks, 99) / 1e3,
+        medianOf(cpuNanos) / 1e3,
+        p99(cpuNanos) / 1e3,
+        medianOf(queryNanos) / 1e3,
+        p99(queryNanos) / 1e3,
+        succeeded,
+        createSeconds,
         Support.load());
     return median;
   }

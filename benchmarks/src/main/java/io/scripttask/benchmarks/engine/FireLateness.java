@@ -91,8 +91,15 @@ public final class FireLateness {
     boolean quartz = "quartz".equals(System.getProperty("peer", "ours"));
     OverlapPolicy overlap = OverlapPolicy.valueOf(System.getProperty("overlap", "SKIP"));
     Support.printMachine(
-        "FireLateness peer=" + (quartz ? "quartz" : "ours") + " m=" + m + " seconds=" + seconds
-            + " mode=" + (spread ? "spread" : "burst") + (quartz ? "" : " overlap=" + overlap));
+        "FireLateness peer="
+            + (quartz ? "quartz" : "ours")
+            + " m="
+            + m
+            + " seconds="
+            + seconds
+            + " mode="
+            + (spread ? "spread" : "burst")
+            + (quartz ? "" : " overlap=" + overlap));
     if (quartz) {
       quartz(m, seconds, spread, Integer.getInteger("quartzThreads", 8));
     } else {
@@ -167,8 +174,7 @@ public final class FireLateness {
     long expected = (long) m * (seconds - WARMUP_SECONDS);
     System.out.printf(
         "ours: %,d runs due in the counted %d s (expected %,d), %d not started; load %.2f%n",
-        engine.size() + notStarted, seconds - WARMUP_SECONDS, expected, notStarted,
-        Support.load());
+        engine.size() + notStarted, seconds - WARMUP_SECONDS, expected, notStarted, Support.load());
     System.out.println("  lateness startedAt - dueAt:            " + summary(engine));
     System.out.println("  lateness handed to transport - dueAt:  " + summary(handed));
   }
@@ -185,7 +191,8 @@ public final class FireLateness {
     Properties p = new Properties();
     p.setProperty("org.quartz.scheduler.instanceName", "lateness");
     p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-    p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", Integer.toString(threads));
+    p.setProperty(
+        "org.quartz.scheduler.batchTriggerAcquisitionMaxCount", Integer.toString(threads));
     p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
     p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
@@ -214,7 +221,10 @@ public final class FireLateness {
     List<Long> values = new ArrayList<>(QUARTZ_LATENESS);
     System.out.printf(
         "quartz threads=%d: %,d runs counted (about %,d due in the counted %d s); load %.2f%n",
-        threads, values.size(), (long) m * (seconds - WARMUP_SECONDS), seconds - WARMUP_SECONDS,
+        threads,
+        values.size(),
+        (long) m * (seconds - WARMUP_SECONDS),
+        seconds - WARMUP_SECONDS,
         Support.load());
     System.out.println("  lateness execute() entered - scheduledFireTime: " + summary(values));
   }

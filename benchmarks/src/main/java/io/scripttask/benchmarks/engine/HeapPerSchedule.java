@@ -19,16 +19,16 @@ import org.openjdk.jol.util.Multiset;
 /**
  * Heap per registered schedule: builds a scheduler with the in-memory store, measures the used heap
  * (after repeated {@code System.gc()}, through the {@code MemoryMXBean}), registers {@code n}
- * schedules, measures again and divides. Each schedule is built the way a user builds one: its
- * own name, its own cron expression parsed from text ({@code "m h * * *"}, 1,440 distinct ones),
- * its own target object ({@code Target.groups("web")}), the shared script, defaults otherwise.
+ * schedules, measures again and divides. Each schedule is built the way a user builds one: its own
+ * name, its own cron expression parsed from text ({@code "m h * * *"}, 1,440 distinct ones), its
+ * own target object ({@code Target.groups("web")}), the shared script, defaults otherwise.
  *
  * <p>System properties: {@code counts} (comma list, default {@code 100000,1000000}), {@code via}
  * ({@code api}: {@code scheduler.schedules().create}, or {@code store} (default): {@link
  * InMemorySchedulerStore#create} with {@link Schedule#create}, which stores exactly the object the
- * API stores after its validation, see the report for why), {@code trigger} ({@code cron}
- * (default) or {@code interval}: an hourly {@link IntervalTrigger} with its own anchor), {@code
- * jol} (a count, default 10000, for a per-class footprint breakdown with JOL; 0 for none).
+ * API stores after its validation, see the report for why), {@code trigger} ({@code cron} (default)
+ * or {@code interval}: an hourly {@link IntervalTrigger} with its own anchor), {@code jol} (a
+ * count, default 10000, for a per-class footprint breakdown with JOL; 0 for none).
  */
 public final class HeapPerSchedule {
 
@@ -47,8 +47,11 @@ public final class HeapPerSchedule {
     boolean viaApi = "api".equals(System.getProperty("via", "store"));
     boolean cron = !"interval".equals(System.getProperty("trigger", "cron"));
     int jol = Integer.getInteger("jol", 10_000);
-    Support.printMachine("HeapPerSchedule via=" + (viaApi ? "api" : "store")
-        + " trigger=" + (cron ? "cron" : "interval"));
+    Support.printMachine(
+        "HeapPerSchedule via="
+            + (viaApi ? "api" : "store")
+            + " trigger="
+            + (cron ? "cron" : "interval"));
     for (String c : counts) {
       measure(Integer.parseInt(c.trim()), viaApi, cron);
     }
@@ -108,7 +111,12 @@ public final class HeapPerSchedule {
     System.out.printf(
         "n=%,d  heap before %,d B  after %,d B  => %.1f bytes/schedule  (registering took %.1f s,"
             + " %,.0f/s; load %.2f)%n",
-        n, before, after, (after - before) / (double) n, took / 1e9, n / (took / 1e9),
+        n,
+        before,
+        after,
+        (after - before) / (double) n,
+        took / 1e9,
+        n / (took / 1e9),
         Support.load());
     Reference.reachabilityFence(scheduler);
     Reference.reachabilityFence(store);
@@ -125,7 +133,10 @@ public final class HeapPerSchedule {
     System.out.printf(
         "# JOL: the store with %,d schedules holds %,d bytes => %.1f bytes/schedule (empty store"
             + " %,d bytes); per class, divided by %,d:%n",
-        n, full.totalSize(), (full.totalSize() - base.totalSize()) / (double) n, base.totalSize(),
+        n,
+        full.totalSize(),
+        (full.totalSize() - base.totalSize()) / (double) n,
+        base.totalSize(),
         n);
     Multiset<Class<?>> sizes = full.getClassSizes();
     Multiset<Class<?>> counts = full.getClassCounts();

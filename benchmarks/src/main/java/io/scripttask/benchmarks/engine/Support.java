@@ -25,7 +25,6 @@ final class Support {
   /** The real clock every harness reads "now" from (the engine gets it, or one derived from it). */
   static final Clock SYSTEM = Clock.systemUTC();
 
-
   /** The name of the no-op transport and of the nodes' transport. */
   static final String NOOP = "noop";
 
@@ -37,7 +36,9 @@ final class Support {
     System.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
   }
 
-  /** @return the script every benchmark schedule runs (the no-op transport never runs it) */
+  /**
+   * @return the script every benchmark schedule runs (the no-op transport never runs it)
+   */
   static Script script() {
     return Script.builder("noop").content("true").build();
   }
@@ -55,13 +56,17 @@ final class Support {
         Runtime.getRuntime().maxMemory() / (1024 * 1024));
   }
 
-  /** @return the CPU time this process used so far, all threads, in nanoseconds */
+  /**
+   * @return the CPU time this process used so far, all threads, in nanoseconds
+   */
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
-  /** @return the current load average, for the report lines */
+  /**
+   * @return the current load average, for the report lines
+   */
   static double load() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
@@ -128,7 +133,9 @@ final class Support {
   static final class OffsetClock extends Clock {
     private volatile Duration offset = Duration.ZERO;
 
-    /** @param offset the new offset from the system clock */
+    /**
+     * @param offset the new offset from the system clock
+     */
     void offset(Duration offset) {
       this.offset = Objects.requireNonNull(offset, "offset");
     }
@@ -157,7 +164,9 @@ final class Support {
       this.now = Objects.requireNonNull(start, "start");
     }
 
-    /** @param step how far to move forward */
+    /**
+     * @param step how far to move forward
+     */
     void advance(Duration step) {
       now = now.plus(step);
     }
@@ -204,13 +213,19 @@ final class Support {
     public Execution execute(ExecutionRequest request) {
       Instant now = clock.instant();
       if (handedAtNanos != null) {
-        handedAtNanos.put(request.executionId(), now.getEpochSecond() * 1_000_000_000L + now.getNano());
+        handedAtNanos.put(
+            request.executionId(), now.getEpochSecond() * 1_000_000_000L + now.getNano());
       }
       CompletableFuture<ExecutionResult> done =
           CompletableFuture.completedFuture(
               new ExecutionResult(
-                  ExecutionResult.Outcome.EXITED, 0, CapturedOutput.EMPTY, CapturedOutput.EMPTY,
-                  now, now, null));
+                  ExecutionResult.Outcome.EXITED,
+                  0,
+                  CapturedOutput.EMPTY,
+                  CapturedOutput.EMPTY,
+                  now,
+                  now,
+                  null));
       return new Execution() {
         @Override
         public CompletableFuture<ExecutionResult> result() {
@@ -224,7 +239,9 @@ final class Support {
       };
     }
 
-    /** @return execution id to the epoch nanos it was handed over, if recording */
+    /**
+     * @return execution id to the epoch nanos it was handed over, if recording
+     */
     Map<String, Long> handedAtNanos() {
       return handedAtNanos;
     }

@@ -39,14 +39,14 @@ import org.quartz.impl.StdSchedulerFactory;
  * Fire → dispatch → complete throughput, ours against Quartz 2.5.2 with its RAMJobStore, in the
  * same JVM, rounds alternating. The workload is the same for both: {@code n} one-shot
  * schedules/jobs all due at the same instant, registered while the scheduler is stopped; the clock
- * starts when the scheduler starts and stops when the {@code n}-th run has completed (counted by
- * an event listener for ours, a global {@link JobListener} for Quartz). Runs do nothing: ours
- * through a transport whose result is complete before {@code execute} returns, Quartz's through a
- * {@link Job} whose {@code execute} is empty.
+ * starts when the scheduler starts and stops when the {@code n}-th run has completed (counted by an
+ * event listener for ours, a global {@link JobListener} for Quartz). Runs do nothing: ours through
+ * a transport whose result is complete before {@code execute} returns, Quartz's through a {@link
+ * Job} whose {@code execute} is empty.
  *
- * <p>System properties: {@code n} (default 20000), {@code rounds} (3), {@code nodes} (100),
- * {@code quartzThreads} (comma list, default {@code 2,8,32}), {@code overlap} (comma list of our
- * overlap policies, default {@code ALLOW,SKIP}), {@code create} ({@code store} (default): register
+ * <p>System properties: {@code n} (default 20000), {@code rounds} (3), {@code nodes} (100), {@code
+ * quartzThreads} (comma list, default {@code 2,8,32}), {@code overlap} (comma list of our overlap
+ * policies, default {@code ALLOW,SKIP}), {@code create} ({@code store} (default): register
  * schedules through {@link InMemorySchedulerStore#create}, exactly what the API does after its
  * validation; or {@code api}: through {@code scheduler.schedules().create}).
  */
@@ -136,7 +136,9 @@ public final class ThroughputVsQuartz {
     return sb.append(']').toString();
   }
 
-  /** @return executions per second */
+  /**
+   * @return executions per second
+   */
   static double ours(int n, int nodeCount, OverlapPolicy overlap, boolean viaApi)
       throws InterruptedException {
     Support.OffsetClock clock = new Support.OffsetClock();
@@ -160,7 +162,8 @@ public final class ThroughputVsQuartz {
                 })
             .build();
     scheduler.catalog().putScript(Support.script());
-    Instant due = Support.SYSTEM.instant().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+    Instant due =
+        Support.SYSTEM.instant().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
     long createStart = System.nanoTime();
     for (int i = 0; i < n; i++) {
       ScheduleSpec spec =
@@ -196,17 +199,26 @@ public final class ThroughputVsQuartz {
     System.out.printf(
         "ours   overlap=%-5s n=%d  %8.1f ms  %,10.0f exec/s  %6.1f us cpu/exec  (registering"
             + " took %.1f s via %s; load %.2f)%n",
-        overlap, n, nanos / 1e6, rate, cpu / 1e3 / n, createNanos / 1e9, viaApi ? "api" : "store",
+        overlap,
+        n,
+        nanos / 1e6,
+        rate,
+        cpu / 1e3 / n,
+        createNanos / 1e9,
+        viaApi ? "api" : "store",
         Support.load());
     return rate;
   }
 
-  /** @return executions per second */
+  /**
+   * @return executions per second
+   */
   static double quartz(int n, int threads) throws Exception {
     Properties p = new Properties();
     p.setProperty("org.quartz.scheduler.instanceName", "bench-" + System.nanoTime());
     p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-    p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", Integer.toString(threads));
+    p.setProperty(
+        "org.quartz.scheduler.batchTriggerAcquisitionMaxCount", Integer.toString(threads));
     p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
     p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");

@@ -59,17 +59,23 @@ public record ExecutionResult(
     }
   }
 
-  /** @return the exit code, when the process exited */
+  /**
+   * @return the exit code, when the process exited
+   */
   public Optional<Integer> exit() {
     return Optional.ofNullable(exitCode);
   }
 
-  /** @return whether the script exited with code 0 */
+  /**
+   * @return whether the script exited with code 0
+   */
   public boolean succeeded() {
     return outcome == Outcome.EXITED && exitCode == 0;
   }
 
-  /** @return how long the run took */
+  /**
+   * @return how long the run took
+   */
   public Duration duration() {
     return Duration.between(startedAt, finishedAt);
   }

@@ -51,7 +51,9 @@ public interface NodeDirectory {
    */
   Optional<Node> find(String nodeId);
 
-  /** @return every node the directory knows, sorted by id */
+  /**
+   * @return every node the directory knows, sorted by id
+   */
   List<Node> list();
 
   /**

@@ -5,12 +5,14 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Sends notifications on one named channel (a console, a webhook, e-mail, chat). Registered with
- * the scheduler's builder; {@link io.scripttask.scheduler.NotificationRule}s name the channel.
- * Must be thread-safe; {@link #send} must not block on the network.
+ * the scheduler's builder; {@link io.scripttask.scheduler.NotificationRule}s name the channel. Must
+ * be thread-safe; {@link #send} must not block on the network.
  */
 public interface Notifier {
 
-  /** @return the channel's name, as notification rules refer to it */
+  /**
+   * @return the channel's name, as notification rules refer to it
+   */
   String channel();
 
   /**

@@ -15,7 +15,10 @@ import java.util.Objects;
  *     here)
  */
 public record RunningCounts(
-    long global, Map<String, Long> byNode, Map<String, Long> byGroup, Map<String, Long> bySchedule) {
+    long global,
+    Map<String, Long> byNode,
+    Map<String, Long> byGroup,
+    Map<String, Long> bySchedule) {
 
   /** No job running. */
   public static final RunningCounts NONE = new RunningCounts(0, Map.of(), Map.of(), Map.of());

@@ -66,8 +66,8 @@ public interface SchedulerStore {
   Schedule create(Schedule schedule);
 
   /**
-   * Replaces a schedule if its stored version is still {@code expectedVersion} (compare-and-set;
-   * a database runs {@code UPDATE … WHERE id = ? AND version = ?}). The stored copy gets version
+   * Replaces a schedule if its stored version is still {@code expectedVersion} (compare-and-set; a
+   * database runs {@code UPDATE … WHERE id = ? AND version = ?}). The stored copy gets version
    * {@code expectedVersion + 1}.
    *
    * @param schedule the new content; its id names the schedule, its version is ignored
@@ -146,8 +146,8 @@ public interface SchedulerStore {
    *
    * @param scheduleId the schedule
    * @param expectedNextFire the next fire time the caller read
-   * @param newNextFire the following fire time, or {@code null} when the trigger is exhausted;
-   *     must be after {@code expectedNextFire}
+   * @param newNextFire the following fire time, or {@code null} when the trigger is exhausted; must
+   *     be after {@code expectedNextFire}
    * @param jobs the jobs of this fire (and, for catch-up, of missed fires); each job's {@link
    *     Job#scheduleId()} must be {@code scheduleId}; may be empty
    * @return what happened, with the inserted jobs and the ignored keys
@@ -193,8 +193,8 @@ public interface SchedulerStore {
   Optional<Job> transition(Job next, JobStatus expectedStatus, long expectedVersion);
 
   /**
-   * Finds jobs ready to dispatch: status {@link JobStatus#QUEUED} or {@link JobStatus#WAITING}
-   * and {@link Job#readyAt()} (the retry time if set, else the due time) {@code <= now}; ordered by
+   * Finds jobs ready to dispatch: status {@link JobStatus#QUEUED} or {@link JobStatus#WAITING} and
+   * {@link Job#readyAt()} (the retry time if set, else the due time) {@code <= now}; ordered by
    * priority ({@code CRITICAL} first), then ready time, then sequence, then id (contract 5), at
    * most {@code limit}. Served from an index. The result is a snapshot: claim each job with {@link
    * #transition}, which fails if another instance claimed it first.
@@ -214,8 +214,8 @@ public interface SchedulerStore {
   RunningCounts runningCounts();
 
   /**
-   * Lists jobs matching a query, newest first (descending sequence, then descending id), one
-   * keyset page at a time: no duplicates or gaps across pages.
+   * Lists jobs matching a query, newest first (descending sequence, then descending id), one keyset
+   * page at a time: no duplicates or gaps across pages.
    *
    * @param query the filters
    * @param page the page; its cursor must come from a previous result of this method
@@ -232,8 +232,8 @@ public interface SchedulerStore {
   Map<JobStatus, Long> countByStatus();
 
   /**
-   * Finds the job of a schedule on a node that finished last (by finish time, then sequence):
-   * what dependency checks and overlap checks need.
+   * Finds the job of a schedule on a node that finished last (by finish time, then sequence): what
+   * dependency checks and overlap checks need.
    *
    * @param scheduleId the schedule ({@link Job#scheduleId()})
    * @param nodeId the node
@@ -244,10 +244,10 @@ public interface SchedulerStore {
   /**
    * Finds, among the jobs of a schedule on a node whose status is one of {@code statuses} (all
    * unfinished statuses), the one with the earliest fire time ({@link FireKey#fireTime()}), then
-   * the lowest sequence: what the overlap check (is a run of the schedule still going on the
-   * node?) and the dependency check (is an upstream run at or before this fire still to come?)
-   * need. Served from an index on {@code (schedule_id, node_id, status)}, so its cost does not
-   * grow with the job history.
+   * the lowest sequence: what the overlap check (is a run of the schedule still going on the node?)
+   * and the dependency check (is an upstream run at or before this fire still to come?) need.
+   * Served from an index on {@code (schedule_id, node_id, status)}, so its cost does not grow with
+   * the job history.
    *
    * @param scheduleId the schedule ({@link Job#scheduleId()})
    * @param nodeId the node
@@ -261,10 +261,10 @@ public interface SchedulerStore {
   /**
    * Deletes finished jobs (final status) whose finish time is before {@code cutoff}, oldest first,
    * at most {@code batch} of them, atomically per call; call again until it returns less than
-   * {@code batch}. The latest finished job of each (schedule, node), the one {@link
-   * #lastFinished} returns, is never deleted, however old: dependency checks read it (a monthly
-   * upstream's last success must outlive a week of retention). Deleting a job frees its fire key;
-   * since a schedule's next fire only moves forward, an old key is never fired again.
+   * {@code batch}. The latest finished job of each (schedule, node), the one {@link #lastFinished}
+   * returns, is never deleted, however old: dependency checks read it (a monthly upstream's last
+   * success must outlive a week of retention). Deleting a job frees its fire key; since a
+   * schedule's next fire only moves forward, an old key is never fired again.
    *
    * @param cutoff the finish time bound (exclusive)
    * @param batch the most jobs deleted, at least 1
@@ -274,8 +274,8 @@ public interface SchedulerStore {
   int deleteFinishedBefore(Instant cutoff, int batch);
 
   /**
-   * Returns a new number, greater than every number this store returned before (across a cluster:
-   * a database sequence). Used for {@link Job#sequence()} and fencing tokens.
+   * Returns a new number, greater than every number this store returned before (across a cluster: a
+   * database sequence). Used for {@link Job#sequence()} and fencing tokens.
    *
    * @return the number, at least 1
    */

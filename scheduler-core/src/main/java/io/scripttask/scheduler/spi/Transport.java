@@ -5,12 +5,14 @@ package io.scripttask.scheduler.spi;
  * {@link io.scripttask.scheduler.Node#transport()} name of each node.
  *
  * <p>Implementations must be thread-safe: the engine calls {@link #execute} from its dispatch
- * thread and {@link Execution#cancel()} from any thread. {@link #execute} must not block on the
- * run itself; it returns at once with a handle whose result completes when the run ends.
+ * thread and {@link Execution#cancel()} from any thread. {@link #execute} must not block on the run
+ * itself; it returns at once with a handle whose result completes when the run ends.
  */
 public interface Transport {
 
-  /** @return the name nodes use to pick this transport, for example {@code local} or {@code ssh} */
+  /**
+   * @return the name nodes use to pick this transport, for example {@code local} or {@code ssh}
+   */
   String name();
 
   /**

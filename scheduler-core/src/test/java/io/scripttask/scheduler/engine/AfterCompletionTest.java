@@ -247,7 +247,8 @@ class AfterCompletionTest {
     Job a = on("a", "n1");
     assertThat(a.status()).isEqualTo(JobStatus.FAILED);
     assertThat(a.attempt()).isEqualTo(3);
-    assertThat(f.jobs("onFailure")).singleElement()
+    assertThat(f.jobs("onFailure"))
+        .singleElement()
         .satisfies(j -> assertThat(j.dueAt()).isEqualTo(a.finishedAt()));
   }
 
@@ -257,10 +258,14 @@ class AfterCompletionTest {
     f.transport.script("a", Outcome.succeed(Duration.ofMinutes(10)));
     create(cron("a", "0 1 * * *", Target.nodes("n1")));
     create(
-        after("b", Trigger.afterCompletionOf("a").delayedBy(Duration.ofMinutes(15)),
+        after(
+            "b",
+            Trigger.afterCompletionOf("a").delayedBy(Duration.ofMinutes(15)),
             Target.nodes("n1")));
     create(
-        after("c", Trigger.afterCompletionOf("a").delayedBy(Duration.ofMinutes(15)),
+        after(
+                "c",
+                Trigger.afterCompletionOf("a").delayedBy(Duration.ofMinutes(15)),
                 Target.nodes("n1"))
             .jitter(Duration.ofMinutes(30)));
     Instant aDone = ONE_AM.plus(Duration.ofMinutes(10));
@@ -324,9 +329,12 @@ class AfterCompletionTest {
     assertThat(f.jobs("b")).isEmpty();
 
     f.driver.advanceTo(T0.plus(Duration.ofHours(26)));
-    assertThat(f.jobs("b")).singleElement()
-        .satisfies(j -> assertThat(j.startedAt()).isEqualTo(ONE_AM.plus(Duration.ofDays(1))
-            .plusSeconds(1)));
+    assertThat(f.jobs("b"))
+        .singleElement()
+        .satisfies(
+            j ->
+                assertThat(j.startedAt())
+                    .isEqualTo(ONE_AM.plus(Duration.ofDays(1)).plusSeconds(1)));
   }
 
   @Test
@@ -334,7 +342,9 @@ class AfterCompletionTest {
     f.node("n1");
     create(cron("a", "0 1 * * *", Target.nodes("n1")));
     create(
-        after("b", Trigger.afterCompletionOf("a").delayedBy(Duration.ofMinutes(30)),
+        after(
+            "b",
+            Trigger.afterCompletionOf("a").delayedBy(Duration.ofMinutes(30)),
             Target.nodes("n1")));
     f.driver.advanceTo(ONE_AM.plus(Duration.ofMinutes(5)));
     assertThat(on("b", "n1").status()).isEqualTo(JobStatus.QUEUED);
@@ -480,9 +490,12 @@ class AfterCompletionTest {
     f.driver.advanceTo(T0.plus(Duration.ofHours(2)));
 
     assertThat(f.jobs("a")).hasSize(2).allMatch(j -> j.status() == JobStatus.SUCCEEDED);
-    assertThat(f.jobs("b")).singleElement()
-        .satisfies(j -> assertThat(j.fireKey())
-            .isEqualTo(new FireKey("b", ONE_AM.plus(Duration.ofMinutes(10)), "n1")));
+    assertThat(f.jobs("b"))
+        .singleElement()
+        .satisfies(
+            j ->
+                assertThat(j.fireKey())
+                    .isEqualTo(new FireKey("b", ONE_AM.plus(Duration.ofMinutes(10)), "n1")));
   }
 
   @Test
@@ -495,8 +508,11 @@ class AfterCompletionTest {
     x.node("n2");
     x.script("a");
     x.script("b");
-    x.scheduler.schedules().create(
-        ScheduleSpec.named("a").cron("*/5 * * * *").script("a").target(Target.all()).build(), "t");
+    x.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("a").cron("*/5 * * * *").script("a").target(Target.all()).build(),
+            "t");
     for (int i = 0; i < 12; i++) {
       Instant t = x.clock.instant().plus(Duration.ofMinutes(1));
       x.clock.set(t);
@@ -507,9 +523,15 @@ class AfterCompletionTest {
     // instance y ran the jobs of a so far and read the (then empty) chain index; b is created
     // on instance x
     assertThat(y.transport.runs()).isNotEmpty();
-    x.scheduler.schedules().create(
-        ScheduleSpec.named("b").trigger(Trigger.afterCompletionOf("a")).script("b")
-            .target(Target.all()).build(), "t");
+    x.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("b")
+                .trigger(Trigger.afterCompletionOf("a"))
+                .script("b")
+                .target(Target.all())
+                .build(),
+            "t");
     for (int i = 0; i < 60; i++) {
       Instant t = x.clock.instant().plusSeconds(30);
       x.clock.set(t);
@@ -543,8 +565,7 @@ class AfterCompletionTest {
     create(cron("long", "0 1 * * *", Target.nodes("n1")));
     create(cron("a", "0 1 * * *", Target.nodes("n1")));
     create(
-        after("b", Trigger.afterCompletionOf("a"), Target.nodes("n1"))
-            .limits(Limits.perNode(1)));
+        after("b", Trigger.afterCompletionOf("a"), Target.nodes("n1")).limits(Limits.perNode(1)));
 
     f.driver.advanceTo(ONE_AM.plus(Duration.ofMinutes(30)));
     Job waiting = on("b", "n1");

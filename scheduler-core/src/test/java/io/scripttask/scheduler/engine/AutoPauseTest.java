@@ -21,12 +21,21 @@ class AutoPauseTest {
     f.node("n1");
     f.script("s");
     f.transport.script("s", Outcome.exit(2, Duration.ofSeconds(5)));
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("0 * * * *").script("s").target(Target.nodes("n1"))
-            .maxConsecutiveFailures(3)
-            .notify(NotificationRule.on("ops", NotificationRule.Event.SCHEDULE_AUTO_PAUSED,
-                NotificationRule.Event.JOB_FAILED))
-            .build(), "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s")
+                .cron("0 * * * *")
+                .script("s")
+                .target(Target.nodes("n1"))
+                .maxConsecutiveFailures(3)
+                .notify(
+                    NotificationRule.on(
+                        "ops",
+                        NotificationRule.Event.SCHEDULE_AUTO_PAUSED,
+                        NotificationRule.Event.JOB_FAILED))
+                .build(),
+            "t");
 
     f.driver.advanceTo(T0.plus(Duration.ofHours(10)));
 
@@ -44,11 +53,22 @@ class AutoPauseTest {
   void aSuccessResetsTheFailureCount() {
     f.node("n1");
     f.script("s");
-    f.transport.script("s", Outcome.exit(2, Duration.ZERO), Outcome.exit(2, Duration.ZERO),
-        Outcome.succeed(Duration.ZERO), Outcome.exit(2, Duration.ZERO));
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("0 * * * *").script("s").target(Target.nodes("n1"))
-            .maxConsecutiveFailures(3).build(), "t");
+    f.transport.script(
+        "s",
+        Outcome.exit(2, Duration.ZERO),
+        Outcome.exit(2, Duration.ZERO),
+        Outcome.succeed(Duration.ZERO),
+        Outcome.exit(2, Duration.ZERO));
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s")
+                .cron("0 * * * *")
+                .script("s")
+                .target(Target.nodes("n1"))
+                .maxConsecutiveFailures(3)
+                .build(),
+            "t");
     f.driver.advanceTo(T0.plus(Duration.ofHours(5)).plusSeconds(1));
     assertThat(f.store.get("s").orElseThrow().state()).isEqualTo(ScheduleState.ACTIVE);
     assertThat(f.store.get("s").orElseThrow().consecutiveFailures()).isEqualTo(2);

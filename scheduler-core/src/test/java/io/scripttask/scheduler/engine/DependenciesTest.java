@@ -20,9 +20,16 @@ class DependenciesTest {
 
   private void schedule(String name, String cron, String... deps) {
     f.script(name);
-    f.scheduler.schedules().create(
-        ScheduleSpec.named(name).cron(cron).script(name).target(Target.nodes("n1", "n2"))
-            .dependsOn(deps).build(), "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named(name)
+                .cron(cron)
+                .script(name)
+                .target(Target.nodes("n1", "n2"))
+                .dependsOn(deps)
+                .build(),
+            "t");
   }
 
   @Test
@@ -35,16 +42,20 @@ class DependenciesTest {
     schedule("b", "0 1 * * *", "a");
 
     f.driver.advanceTo(T0.plus(Duration.ofHours(1)).plusSeconds(1));
-    assertThat(f.jobs("b")).allSatisfy(j -> {
-      assertThat(j.status()).isEqualTo(JobStatus.WAITING);
-      assertThat(j.waitReason()).isEqualTo(WaitReason.DEPENDENCY);
-    });
+    assertThat(f.jobs("b"))
+        .allSatisfy(
+            j -> {
+              assertThat(j.status()).isEqualTo(JobStatus.WAITING);
+              assertThat(j.waitReason()).isEqualTo(WaitReason.DEPENDENCY);
+            });
     f.driver.advanceTo(T0.plus(Duration.ofHours(2)));
     var b = f.jobs("b");
     assertThat(b).allSatisfy(j -> assertThat(j.status()).isEqualTo(JobStatus.SUCCEEDED));
-    assertThat(b.stream().filter(j -> j.nodeId().equals("n1")).findFirst().orElseThrow().startedAt())
+    assertThat(
+            b.stream().filter(j -> j.nodeId().equals("n1")).findFirst().orElseThrow().startedAt())
         .isEqualTo(T0.plus(Duration.ofMinutes(70)));
-    assertThat(b.stream().filter(j -> j.nodeId().equals("n2")).findFirst().orElseThrow().startedAt())
+    assertThat(
+            b.stream().filter(j -> j.nodeId().equals("n2")).findFirst().orElseThrow().startedAt())
         .isEqualTo(T0.plus(Duration.ofMinutes(80)));
   }
 
@@ -58,19 +69,25 @@ class DependenciesTest {
     schedule("c", "0 1 * * *", "b");
 
     f.driver.advanceTo(T0.plus(Duration.ofHours(2)));
-    assertThat(f.jobs("b")).anySatisfy(j -> {
-      assertThat(j.nodeId()).isEqualTo("n1");
-      assertThat(j.status()).isEqualTo(JobStatus.SKIPPED);
-      assertThat(j.skipReason()).isEqualTo(SkipReason.DEPENDENCY_FAILED);
-    });
-    assertThat(f.jobs("c")).anySatisfy(j -> {
-      assertThat(j.nodeId()).isEqualTo("n1");
-      assertThat(j.skipReason()).isEqualTo(SkipReason.DEPENDENCY_FAILED);
-    });
-    assertThat(f.jobs("c")).anySatisfy(j -> {
-      assertThat(j.nodeId()).isEqualTo("n2");
-      assertThat(j.status()).isEqualTo(JobStatus.SUCCEEDED);
-    });
+    assertThat(f.jobs("b"))
+        .anySatisfy(
+            j -> {
+              assertThat(j.nodeId()).isEqualTo("n1");
+              assertThat(j.status()).isEqualTo(JobStatus.SKIPPED);
+              assertThat(j.skipReason()).isEqualTo(SkipReason.DEPENDENCY_FAILED);
+            });
+    assertThat(f.jobs("c"))
+        .anySatisfy(
+            j -> {
+              assertThat(j.nodeId()).isEqualTo("n1");
+              assertThat(j.skipReason()).isEqualTo(SkipReason.DEPENDENCY_FAILED);
+            });
+    assertThat(f.jobs("c"))
+        .anySatisfy(
+            j -> {
+              assertThat(j.nodeId()).isEqualTo("n2");
+              assertThat(j.status()).isEqualTo(JobStatus.SUCCEEDED);
+            });
   }
 
   @Test
@@ -80,10 +97,12 @@ class DependenciesTest {
     schedule("a", "0 1 * * *");
     schedule("b", "30 1 * * *", "a");
     f.driver.advanceTo(T0.plus(Duration.ofHours(2)));
-    assertThat(f.jobs("b")).allSatisfy(j -> {
-      assertThat(j.status()).isEqualTo(JobStatus.SUCCEEDED);
-      assertThat(j.startedAt()).isEqualTo(T0.plus(Duration.ofMinutes(90)));
-    });
+    assertThat(f.jobs("b"))
+        .allSatisfy(
+            j -> {
+              assertThat(j.status()).isEqualTo(JobStatus.SUCCEEDED);
+              assertThat(j.startedAt()).isEqualTo(T0.plus(Duration.ofMinutes(90)));
+            });
   }
 
   @Test
@@ -92,8 +111,12 @@ class DependenciesTest {
     schedule("b", "0 1 * * *", "a");
     schedule("c", "0 1 * * *", "b");
     ScheduleSpec cyclic =
-        ScheduleSpec.named("a").cron("0 1 * * *").script("a").target(Target.nodes("n1"))
-            .dependsOn("c").build();
+        ScheduleSpec.named("a")
+            .cron("0 1 * * *")
+            .script("a")
+            .target(Target.nodes("n1"))
+            .dependsOn("c")
+            .build();
     assertThatThrownBy(() -> f.scheduler.schedules().update(cyclic, "t"))
         .isInstanceOf(ValidationException.class)
         .hasMessage("dependsOn must not form a cycle, but was a -> c -> b -> a");
@@ -102,14 +125,31 @@ class DependenciesTest {
   @Test
   void rejectsUnknownDependenciesAndScripts() {
     f.script("x");
-    assertThatThrownBy(() -> f.scheduler.schedules().create(
-        ScheduleSpec.named("x").cron("0 1 * * *").script("x").target(Target.nodes("n1"))
-            .dependsOn("ghost").build(), "t"))
+    assertThatThrownBy(
+            () ->
+                f.scheduler
+                    .schedules()
+                    .create(
+                        ScheduleSpec.named("x")
+                            .cron("0 1 * * *")
+                            .script("x")
+                            .target(Target.nodes("n1"))
+                            .dependsOn("ghost")
+                            .build(),
+                        "t"))
         .isInstanceOf(ValidationException.class)
         .hasMessage("dependsOn must name existing schedules, but was \"ghost\"");
-    assertThatThrownBy(() -> f.scheduler.schedules().create(
-        ScheduleSpec.named("y").cron("0 1 * * *").script("nope").target(Target.nodes("n1"))
-            .build(), "t"))
+    assertThatThrownBy(
+            () ->
+                f.scheduler
+                    .schedules()
+                    .create(
+                        ScheduleSpec.named("y")
+                            .cron("0 1 * * *")
+                            .script("nope")
+                            .target(Target.nodes("n1"))
+                            .build(),
+                        "t"))
         .isInstanceOf(ValidationException.class)
         .hasMessage("scriptId must name a stored script, but was \"nope\"");
   }

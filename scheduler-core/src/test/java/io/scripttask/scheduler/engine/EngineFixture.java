@@ -90,7 +90,11 @@ final class EngineFixture {
   }
 
   Script script(String id) {
-    Script s = Script.builder(id).content("echo " + id).defaultTimeout(java.time.Duration.ofHours(1)).build();
+    Script s =
+        Script.builder(id)
+            .content("echo " + id)
+            .defaultTimeout(java.time.Duration.ofHours(1))
+            .build();
     scheduler.catalog().putScript(s);
     return s;
   }

@@ -21,13 +21,27 @@ class EventsTest {
     f.node("n1");
     f.script("s");
     f.script("blocker");
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("0 1 * * *").script("s").target(Target.nodes("n1"))
-            .limits(Limits.perNode(1)).build(), "alice");
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("blocker").cron("59 0 * * *").script("blocker")
-            .target(Target.nodes("n1")).build(), "alice");
-    f.transport.script("blocker",
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s")
+                .cron("0 1 * * *")
+                .script("s")
+                .target(Target.nodes("n1"))
+                .limits(Limits.perNode(1))
+                .build(),
+            "alice");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("blocker")
+                .cron("59 0 * * *")
+                .script("blocker")
+                .target(Target.nodes("n1"))
+                .build(),
+            "alice");
+    f.transport.script(
+        "blocker",
         io.scripttask.scheduler.testkit.ScriptedTransport.Outcome.succeed(Duration.ofMinutes(5)));
     f.driver.advanceTo(T0.plus(Duration.ofHours(2)));
 
@@ -62,15 +76,22 @@ class EventsTest {
 
   @Test
   void aThrowingListenerIsIsolated() {
-    EventListener bad = e -> {
-      throw new IllegalStateException("boom");
-    };
+    EventListener bad =
+        e -> {
+          throw new IllegalStateException("boom");
+        };
     EngineFixture f = new EngineFixture(b -> b.listener(bad));
     f.node("n1");
     f.script("s");
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("0 1 * * *").script("s").target(Target.nodes("n1")).build(),
-        "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s")
+                .cron("0 1 * * *")
+                .script("s")
+                .target(Target.nodes("n1"))
+                .build(),
+            "t");
     f.driver.advanceTo(T0.plus(Duration.ofHours(2)));
     assertThat(f.jobs().get(0).status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(f.events(SchedulerEvent.JobFinished.class)).hasSize(1);

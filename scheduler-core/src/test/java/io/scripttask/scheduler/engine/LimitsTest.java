@@ -39,12 +39,28 @@ class LimitsTest {
     f.script("s2");
     f.transport.script("s1", Outcome.succeed(Duration.ofMinutes(7)));
     f.transport.script("s2", Outcome.succeed(Duration.ofMinutes(3)));
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s1").cron("*/5 * * * *").script("s1").target(Target.all())
-            .limits(limits).overlap(io.scripttask.scheduler.OverlapPolicy.QUEUE).build(), "t");
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s2").cron("*/2 * * * *").script("s2").target(Target.groups("meshA"))
-            .limits(limits).overlap(io.scripttask.scheduler.OverlapPolicy.QUEUE).build(), "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s1")
+                .cron("*/5 * * * *")
+                .script("s1")
+                .target(Target.all())
+                .limits(limits)
+                .overlap(io.scripttask.scheduler.OverlapPolicy.QUEUE)
+                .build(),
+            "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s2")
+                .cron("*/2 * * * *")
+                .script("s2")
+                .target(Target.groups("meshA"))
+                .limits(limits)
+                .overlap(io.scripttask.scheduler.OverlapPolicy.QUEUE)
+                .build(),
+            "t");
     for (int m = 0; m < 90; m++) {
       f.driver.advance(Duration.ofMinutes(1));
       record();
@@ -90,7 +106,8 @@ class LimitsTest {
     assertThat(seen).allSatisfy(c -> assertThat(c.global()).isLessThanOrEqualTo(3));
     assertThat(f.transport.maxRunning()).isEqualTo(3);
     List<Job> waited =
-        f.events(SchedulerEvent.JobWaiting.class).stream().map(SchedulerEvent.JobWaiting::job)
+        f.events(SchedulerEvent.JobWaiting.class).stream()
+            .map(SchedulerEvent.JobWaiting::job)
             .toList();
     assertThat(waited).anySatisfy(j -> assertThat(j.waitReason().name()).isEqualTo("GLOBAL_LIMIT"));
   }

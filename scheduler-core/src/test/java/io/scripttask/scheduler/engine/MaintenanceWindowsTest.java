@@ -41,9 +41,17 @@ class MaintenanceWindowsTest {
 
   private void schedule(String name, Priority p, WindowPolicy policy, String node) {
     f.script(name);
-    f.scheduler.schedules().create(
-        ScheduleSpec.named(name).cron("0 1 * * *").script(name).target(Target.nodes(node))
-            .priority(p).windowPolicy(policy).build(), "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named(name)
+                .cron("0 1 * * *")
+                .script(name)
+                .target(Target.nodes(node))
+                .priority(p)
+                .windowPolicy(policy)
+                .build(),
+            "t");
   }
 
   private Job only(String schedule) {
@@ -107,9 +115,11 @@ class MaintenanceWindowsTest {
     f.node("db1", "db");
     window(MaintenanceWindow.Kind.BLACKOUT, WindowScope.groups("db"));
     f.script("all");
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("all").cron("0 1 * * *").script("all").target(Target.all()).build(),
-        "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("all").cron("0 1 * * *").script("all").target(Target.all()).build(),
+            "t");
 
     f.driver.advanceTo(ONE_AM.plusSeconds(5));
     assertThat(f.jobs("all"))
@@ -125,9 +135,11 @@ class MaintenanceWindowsTest {
     f.node("n2");
     window(MaintenanceWindow.Kind.BLACKOUT, WindowScope.nodes("n2"));
     f.script("all");
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("all").cron("0 1 * * *").script("all").target(Target.all()).build(),
-        "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("all").cron("0 1 * * *").script("all").target(Target.all()).build(),
+            "t");
     f.driver.advanceTo(ONE_AM.plusSeconds(5));
     assertThat(f.jobs(JobStatus.WAITING)).extracting(Job::nodeId).containsExactly("n2");
 

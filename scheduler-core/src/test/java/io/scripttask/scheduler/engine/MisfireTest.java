@@ -27,10 +27,19 @@ class MisfireTest {
     EngineFixture first = new EngineFixture(store, nodes, b -> {});
     first.node("n1");
     first.script("s");
-    first.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("0 * * * *").script("s").target(Target.nodes("n1"))
-            .misfire(policy).maxCatchUp(maxCatchUp).misfireThreshold(Duration.ofMinutes(1))
-            .build(), "t");
+    first
+        .scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s")
+                .cron("0 * * * *")
+                .script("s")
+                .target(Target.nodes("n1"))
+                .misfire(policy)
+                .maxCatchUp(maxCatchUp)
+                .misfireThreshold(Duration.ofMinutes(1))
+                .build(),
+            "t");
     first.driver.advanceTo(T0.plus(Duration.ofMinutes(30)));
     // a second scheduler on the same store comes up at 05:30: fires 01:00..05:00 were missed
     EngineFixture second = new EngineFixture(store, nodes, b -> {});
@@ -64,8 +73,10 @@ class MisfireTest {
     EngineFixture f = downtime(MisfirePolicy.RUN_ALL, 10);
     assertThat(fireTimes(f.jobs()))
         .containsExactly(
-            T0.plus(Duration.ofHours(1)), T0.plus(Duration.ofHours(2)),
-            T0.plus(Duration.ofHours(3)), T0.plus(Duration.ofHours(4)),
+            T0.plus(Duration.ofHours(1)),
+            T0.plus(Duration.ofHours(2)),
+            T0.plus(Duration.ofHours(3)),
+            T0.plus(Duration.ofHours(4)),
             T0.plus(Duration.ofHours(5)));
   }
 
@@ -81,13 +92,22 @@ class MisfireTest {
     EngineFixture f = new EngineFixture(store, nodes, b -> {});
     f.node("n1");
     f.script("s");
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("*/10 * * * *").script("s").target(Target.nodes("n1"))
-            .misfire(MisfirePolicy.RUN_ALL).maxCatchUp(100).build(), "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s")
+                .cron("*/10 * * * *")
+                .script("s")
+                .target(Target.nodes("n1"))
+                .misfire(MisfirePolicy.RUN_ALL)
+                .maxCatchUp(100)
+                .build(),
+            "t");
     f.driver.jumpTo(T0.plus(Duration.ofMinutes(35)));
     assertThat(fireTimes(f.jobs()))
         .containsExactly(
-            T0.plus(Duration.ofMinutes(10)), T0.plus(Duration.ofMinutes(20)),
+            T0.plus(Duration.ofMinutes(10)),
+            T0.plus(Duration.ofMinutes(20)),
             T0.plus(Duration.ofMinutes(30)));
   }
 
@@ -96,9 +116,17 @@ class MisfireTest {
     EngineFixture f = new EngineFixture(store, nodes, b -> {});
     f.node("n1");
     f.script("s");
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("0 1 * * *").script("s").target(Target.nodes("n1"))
-            .misfire(MisfirePolicy.SKIP).misfireThreshold(Duration.ofMinutes(5)).build(), "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s")
+                .cron("0 1 * * *")
+                .script("s")
+                .target(Target.nodes("n1"))
+                .misfire(MisfirePolicy.SKIP)
+                .misfireThreshold(Duration.ofMinutes(5))
+                .build(),
+            "t");
     f.driver.jumpTo(T0.plus(Duration.ofMinutes(64)));
     assertThat(fireTimes(f.jobs())).containsExactly(T0.plus(Duration.ofHours(1)));
   }
@@ -110,9 +138,16 @@ class MisfireTest {
     a.node("n1");
     a.node("n2");
     a.script("s");
-    a.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("*/5 * * * *").script("s").target(Target.all())
-            .misfire(MisfirePolicy.RUN_ALL).build(), "t");
+    a.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s")
+                .cron("*/5 * * * *")
+                .script("s")
+                .target(Target.all())
+                .misfire(MisfirePolicy.RUN_ALL)
+                .build(),
+            "t");
     for (int i = 0; i < 50; i++) {
       Instant t = a.clock.instant().plus(Duration.ofMinutes(1));
       a.clock.set(t);

@@ -19,9 +19,16 @@ class OfflineAndQuarantineTest {
 
   private void schedule() {
     f.script("s");
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("0 1 * * *").script("s").target(Target.nodes("n1"))
-            .offlineHold(Duration.ofMinutes(15)).build(), "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s")
+                .cron("0 1 * * *")
+                .script("s")
+                .target(Target.nodes("n1"))
+                .offlineHold(Duration.ofMinutes(15))
+                .build(),
+            "t");
   }
 
   @Test

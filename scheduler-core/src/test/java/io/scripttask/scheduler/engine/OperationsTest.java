@@ -79,16 +79,20 @@ class OperationsTest {
     f.script("s");
     f.scheduler.schedules().create(spec("s", "0 1 * * *"), "t");
     List<Job> jobs = f.scheduler.schedules().runNow("s", "alice");
-    assertThat(jobs).singleElement().satisfies(j -> {
-      assertThat(j.triggeredBy()).isEqualTo(TriggeredBy.user("alice"));
-      assertThat(j.fireKey().isAdHoc()).isTrue();
-    });
+    assertThat(jobs)
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.triggeredBy()).isEqualTo(TriggeredBy.user("alice"));
+              assertThat(j.fireKey().isAdHoc()).isTrue();
+            });
     assertThat(f.scheduler.schedules().runNow("s", null).get(0).triggeredBy().kind())
         .isEqualTo(TriggeredBy.Kind.API);
     f.driver.advance(Duration.ofSeconds(5));
     assertThat(f.jobs(JobStatus.SUCCEEDED)).hasSize(1);
     // the second run now was skipped: the first was still running (overlap SKIP)
-    assertThat(f.jobs(JobStatus.SKIPPED)).singleElement()
+    assertThat(f.jobs(JobStatus.SKIPPED))
+        .singleElement()
         .satisfies(j -> assertThat(j.skipReason()).isEqualTo(SkipReason.OVERLAP));
   }
 
@@ -98,9 +102,16 @@ class OperationsTest {
     f.node("n2");
     f.script("s");
     f.transport.script("s", Outcome.hang());
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("0 1 * * *").script("s").target(Target.all())
-            .limits(io.scripttask.scheduler.Limits.NONE.global(1)).build(), "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s")
+                .cron("0 1 * * *")
+                .script("s")
+                .target(Target.all())
+                .limits(io.scripttask.scheduler.Limits.NONE.global(1))
+                .build(),
+            "t");
     List<Job> jobs = f.scheduler.schedules().runNow("s", "alice");
     f.driver.runDueWork();
     Job running = f.jobs(JobStatus.RUNNING).get(0);
@@ -114,7 +125,8 @@ class OperationsTest {
     Job cancelled = f.scheduler.jobs().get(running.id()).orElseThrow();
     assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
     assertThat(f.transport.running()).isEmpty();
-    assertThat(f.events(SchedulerEvent.JobCancelled.class)).extracting(e -> e.actor())
+    assertThat(f.events(SchedulerEvent.JobCancelled.class))
+        .extracting(e -> e.actor())
         .containsExactly("bob", "bob");
     assertThat(f.scheduler.jobs().cancel(running.id(), "bob")).isFalse();
     assertThat(jobs).hasSize(2);
@@ -136,7 +148,8 @@ class OperationsTest {
     assertThat(retried.attempt()).isEqualTo(2);
     assertThat(retried.fireKey()).isEqualTo(failed.fireKey());
     f.driver.runDueWork();
-    assertThat(f.jobs()).singleElement()
+    assertThat(f.jobs())
+        .singleElement()
         .satisfies(j -> assertThat(j.status()).isEqualTo(JobStatus.SUCCEEDED));
     f.scheduler.schedules().runNow("s", null);
     Job queued = f.jobs(JobStatus.QUEUED).get(0);
@@ -166,9 +179,11 @@ class OperationsTest {
     f.node("n2");
     f.script("s");
     f.transport.script("s", Outcome.succeed(Duration.ZERO));
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("*/10 * * * *").script("s").target(Target.all()).build(),
-        "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s").cron("*/10 * * * *").script("s").target(Target.all()).build(),
+            "t");
     f.driver.advanceTo(T0.plus(Duration.ofMinutes(55)));
     List<Job> seen = new ArrayList<>();
     Page page = Page.first(2);

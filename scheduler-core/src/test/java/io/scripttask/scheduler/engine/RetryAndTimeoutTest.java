@@ -30,9 +30,16 @@ class RetryAndTimeoutTest {
         Outcome.exit(1, Duration.ofSeconds(10)),
         Outcome.exit(1, Duration.ofSeconds(10)),
         Outcome.succeed(Duration.ofSeconds(10)));
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("0 1 * * *").script("s").target(Target.nodes("n1"))
-            .retry(Retry.exponential(3, Duration.ofMinutes(1))).build(), "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s")
+                .cron("0 1 * * *")
+                .script("s")
+                .target(Target.nodes("n1"))
+                .retry(Retry.exponential(3, Duration.ofMinutes(1)))
+                .build(),
+            "t");
 
     f.driver.advanceTo(T0.plus(Duration.ofHours(2)));
 
@@ -44,8 +51,7 @@ class RetryAndTimeoutTest {
     List<Instant> starts = f.transport.runs().stream().map(r -> r.startedAt()).toList();
     Instant one = T0.plus(Duration.ofHours(1));
     // attempt 1 ends at +10 s, retry after 1 min; attempt 2 ends 10 s later, retry after 2 min
-    assertThat(starts)
-        .containsExactly(one, one.plusSeconds(70), one.plusSeconds(70 + 10 + 120));
+    assertThat(starts).containsExactly(one, one.plusSeconds(70), one.plusSeconds(70 + 10 + 120));
     List<SchedulerEvent.JobFinished> finished = f.events(SchedulerEvent.JobFinished.class);
     assertThat(finished).extracting(e -> e.job().attempt()).containsExactly(2, 3, 3);
     assertThat(finished.get(0).retryAt()).isEqualTo(one.plusSeconds(70));
@@ -61,13 +67,21 @@ class RetryAndTimeoutTest {
     f.script("s");
     f.transport.script("s", Outcome.exit(1, Duration.ZERO), Outcome.succeed(Duration.ZERO));
     Retry retry = Retry.exponential(2, Duration.ofMinutes(10)).withJitter(0.5);
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("0 1 * * *").script("s").target(Target.nodes("n1"))
-            .retry(retry).build(), "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s")
+                .cron("0 1 * * *")
+                .script("s")
+                .target(Target.nodes("n1"))
+                .retry(retry)
+                .build(),
+            "t");
     f.driver.advanceTo(T0.plus(Duration.ofHours(2)));
     Job job = f.jobs().get(0);
     Duration delay =
-        Duration.between(f.transport.runs().get(0).startedAt(), f.transport.runs().get(1).startedAt());
+        Duration.between(
+            f.transport.runs().get(0).startedAt(), f.transport.runs().get(1).startedAt());
     assertThat(delay).isEqualTo(retry.delayBefore(2, Hashing.unit(job.fireKey(), 2)));
     assertThat(delay).isBetween(Duration.ofMinutes(5), Duration.ofMinutes(15));
   }
@@ -77,9 +91,16 @@ class RetryAndTimeoutTest {
     f.node("n1");
     f.script("s");
     f.transport.script("s", Outcome.hang());
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("0 1 * * *").script("s").target(Target.nodes("n1"))
-            .timeout(Duration.ofMinutes(3)).build(), "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s")
+                .cron("0 1 * * *")
+                .script("s")
+                .target(Target.nodes("n1"))
+                .timeout(Duration.ofMinutes(3))
+                .build(),
+            "t");
     f.driver.advanceTo(T0.plus(Duration.ofHours(2)));
     Job job = f.jobs().get(0);
     assertThat(job.status()).isEqualTo(JobStatus.TIMED_OUT);
@@ -106,9 +127,16 @@ class RetryAndTimeoutTest {
     f.node("n1");
     f.node("n2");
     f.script("s");
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("0 1 * * *").script("s").target(Target.all())
-            .jitter(Duration.ofMinutes(10)).build(), "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s")
+                .cron("0 1 * * *")
+                .script("s")
+                .target(Target.all())
+                .jitter(Duration.ofMinutes(10))
+                .build(),
+            "t");
     f.driver.advanceTo(T0.plus(Duration.ofHours(2)));
     for (Job j : f.jobs()) {
       Duration jitter = Hashing.jitter(j.fireKey(), Duration.ofMinutes(10));

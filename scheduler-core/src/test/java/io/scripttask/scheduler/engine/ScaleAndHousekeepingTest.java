@@ -78,9 +78,7 @@ class ScaleAndHousekeepingTest {
 
     // runs of days 0 and 1, finished at 01:00:01; the cutoff is day 0 00:30
     g.driver.advanceTo(T0.plus(Duration.ofDays(2)).plus(Duration.ofMinutes(30)));
-    assertThat(g.jobs("daily"))
-        .extracting(Job::dueAt)
-        .containsExactly(at(0), at(1));
+    assertThat(g.jobs("daily")).extracting(Job::dueAt).containsExactly(at(0), at(1));
     assertThat(g.jobs("daily")).extracting(Job::status).containsOnly(JobStatus.SUCCEEDED);
 
     // the pass at day 3 02:00 cuts at day 1 02:00: the runs of days 0 and 1 go, 2 and 3 stay
@@ -131,7 +129,9 @@ class ScaleAndHousekeepingTest {
     assertThat(f.counts().get(JobStatus.SUCCEEDED)).isEqualTo(7);
   }
 
-  /** @return 01:00 of day {@code day} after T0 */
+  /**
+   * @return 01:00 of day {@code day} after T0
+   */
   private static Instant at(int day) {
     return T0.plus(Duration.ofDays(day)).plus(Duration.ofHours(1));
   }

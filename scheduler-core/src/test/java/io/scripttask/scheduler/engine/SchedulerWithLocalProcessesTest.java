@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.scripttask.scheduler.InMemoryNodeDirectory;
+import io.scripttask.scheduler.InMemorySchedulerStore;
 import io.scripttask.scheduler.Job;
 import io.scripttask.scheduler.JobStatus;
 import io.scripttask.scheduler.LocalProcessTransport;
@@ -13,7 +14,6 @@ import io.scripttask.scheduler.Scheduler;
 import io.scripttask.scheduler.Script;
 import io.scripttask.scheduler.Target;
 import io.scripttask.scheduler.Variable;
-import io.scripttask.scheduler.InMemorySchedulerStore;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
@@ -28,23 +28,47 @@ class SchedulerWithLocalProcessesTest {
     InMemoryNodeDirectory nodes = InMemoryNodeDirectory.of(Node.of("localhost", "local"));
     try (LocalProcessTransport local = LocalProcessTransport.builder().build()) {
       Scheduler scheduler =
-          Scheduler.builder().store(store).nodes(nodes).transport(local)
-              .pollInterval(Duration.ofMillis(200)).build();
-      scheduler.catalog().putScript(
-          Script.builder("hello").content("echo \"hello $GREETING\"").build());
-      scheduler.catalog().putScript(Script.builder("fail").content("echo oops >&2; exit 7").build());
+          Scheduler.builder()
+              .store(store)
+              .nodes(nodes)
+              .transport(local)
+              .pollInterval(Duration.ofMillis(200))
+              .build();
+      scheduler
+          .catalog()
+          .putScript(Script.builder("hello").content("echo \"hello $GREETING\"").build());
+      scheduler
+          .catalog()
+          .putScript(Script.builder("fail").content("echo oops >&2; exit 7").build());
       store.putVariable(Variable.global("GREETING", "world"));
-      scheduler.schedules().create(ScheduleSpec.named("hello").cron("0 0 1 1 *").script("hello")
-          .target(Target.nodes("localhost")).build(), "t");
-      scheduler.schedules().create(ScheduleSpec.named("fail").cron("0 0 1 1 *").script("fail")
-          .target(Target.nodes("localhost")).build(), "t");
+      scheduler
+          .schedules()
+          .create(
+              ScheduleSpec.named("hello")
+                  .cron("0 0 1 1 *")
+                  .script("hello")
+                  .target(Target.nodes("localhost"))
+                  .build(),
+              "t");
+      scheduler
+          .schedules()
+          .create(
+              ScheduleSpec.named("fail")
+                  .cron("0 0 1 1 *")
+                  .script("fail")
+                  .target(Target.nodes("localhost"))
+                  .build(),
+              "t");
       scheduler.start();
       Job hello = scheduler.schedules().runNow("hello", "alice").get(0);
       Job fail = scheduler.schedules().runNow("fail", "alice").get(0);
 
-      await().atMost(Duration.ofSeconds(8)).until(() ->
-          scheduler.jobs().get(hello.id()).orElseThrow().status().isFinal()
-              && scheduler.jobs().get(fail.id()).orElseThrow().status().isFinal());
+      await()
+          .atMost(Duration.ofSeconds(8))
+          .until(
+              () ->
+                  scheduler.jobs().get(hello.id()).orElseThrow().status().isFinal()
+                      && scheduler.jobs().get(fail.id()).orElseThrow().status().isFinal());
       scheduler.shutdown(Duration.ofSeconds(1));
 
       Job h = scheduler.jobs().get(hello.id()).orElseThrow();

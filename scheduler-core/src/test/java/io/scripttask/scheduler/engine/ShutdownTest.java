@@ -20,22 +20,31 @@ class ShutdownTest {
     f.script("s");
     f.transport.script("s", "n1", Outcome.stuck());
     f.transport.script("s", "n2", Outcome.stuck());
-    f.scheduler.schedules().create(
-        ScheduleSpec.named("s").cron("0 1 * * *").script("s").target(Target.all()).build(), "t");
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("s").cron("0 1 * * *").script("s").target(Target.all()).build(),
+            "t");
     f.scheduler.schedules().runNow("s", null);
     f.driver.runDueWork();
     assertThat(f.transport.running()).hasSize(2);
-    String n2 = f.transport.running().stream()
-        .filter(r -> r.request().node().id().equals("n2")).findFirst().orElseThrow()
-        .request().executionId();
+    String n2 =
+        f.transport.running().stream()
+            .filter(r -> r.request().node().id().equals("n2"))
+            .findFirst()
+            .orElseThrow()
+            .request()
+            .executionId();
     f.transport.complete(n2, 0);
 
     f.scheduler.shutdown(Duration.ofMillis(200));
 
-    assertThat(f.jobs()).extracting(j -> j.nodeId() + ":" + j.status())
+    assertThat(f.jobs())
+        .extracting(j -> j.nodeId() + ":" + j.status())
         .containsExactlyInAnyOrder("n1:" + JobStatus.CANCELLED, "n2:" + JobStatus.SUCCEEDED);
     assertThat(f.transport.running()).isEmpty();
-    assertThat(f.events(SchedulerEvent.JobCancelled.class)).singleElement()
+    assertThat(f.events(SchedulerEvent.JobCancelled.class))
+        .singleElement()
         .satisfies(e -> assertThat(e.actor()).isEqualTo("shutdown"));
   }
 }

@@ -30,7 +30,8 @@ public final class MutableClock extends Clock {
    * @throws NullPointerException if an argument is null
    */
   public MutableClock(Instant start, ZoneId zone) {
-    this(new AtomicReference<>(Objects.requireNonNull(start, "start")),
+    this(
+        new AtomicReference<>(Objects.requireNonNull(start, "start")),
         Objects.requireNonNull(zone, "zone"));
   }
 

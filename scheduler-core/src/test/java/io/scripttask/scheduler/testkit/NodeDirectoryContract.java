@@ -57,7 +57,9 @@ public abstract class NodeDirectoryContract {
    */
   protected abstract NodeDirectory directoryWith(List<Node> nodes);
 
-  /** @return how long to wait for an asynchronous notification; 5 s unless overridden */
+  /**
+   * @return how long to wait for an asynchronous notification; 5 s unless overridden
+   */
   protected long notificationTimeoutMillis() {
     return 5_000;
   }

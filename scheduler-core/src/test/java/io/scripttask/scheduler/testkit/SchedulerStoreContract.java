@@ -76,7 +76,9 @@ public abstract class SchedulerStoreContract {
    */
   protected abstract SchedulerStore newStore();
 
-  /** @return how many threads the race tests use; 4 unless overridden */
+  /**
+   * @return how many threads the race tests use; 4 unless overridden
+   */
   protected int raceThreads() {
     return 4;
   }
@@ -121,7 +123,12 @@ public abstract class SchedulerStoreContract {
    * @return a queued job due at its fire time
    */
   protected static Job job(
-      String id, String scheduleId, Instant fireTime, String node, Priority priority, long sequence) {
+      String id,
+      String scheduleId,
+      Instant fireTime,
+      String node,
+      Priority priority,
+      long sequence) {
     return Job.builder(id, scheduleId, new FireKey(scheduleId, fireTime, node))
         .script(SCRIPT)
         .priority(priority)
@@ -138,11 +145,16 @@ public abstract class SchedulerStoreContract {
   }
 
   private Job finish(Job j, JobStatus status, Instant at) {
-    Job running = store.transition(j.running(at, "inst-1", 1), j.status(), j.version()).orElseThrow();
+    Job running =
+        store.transition(j.running(at, "inst-1", 1), j.status(), j.version()).orElseThrow();
     return store
         .transition(
-            running.finished(status, status == JobStatus.SUCCEEDED ? 0 : 1,
-                new CapturedOutput("out", false, 3), CapturedOutput.EMPTY, at),
+            running.finished(
+                status,
+                status == JobStatus.SUCCEEDED ? 0 : 1,
+                new CapturedOutput("out", false, 3),
+                CapturedOutput.EMPTY,
+                at),
             JobStatus.RUNNING,
             running.version())
         .orElseThrow();
@@ -290,7 +302,8 @@ public abstract class SchedulerStoreContract {
     Schedule paused = store.update(moved.withState(ScheduleState.PAUSED, T0, "bob"), 1);
     assertThat(store.dueSchedules(T0.plusSeconds(600), 10)).isEmpty();
     store.update(paused.withState(ScheduleState.ACTIVE, T0, "bob"), 2);
-    assertThat(store.dueSchedules(T0.plusSeconds(600), 10)).extracting(Schedule::id)
+    assertThat(store.dueSchedules(T0.plusSeconds(600), 10))
+        .extracting(Schedule::id)
         .containsExactly("a");
   }
 
@@ -388,7 +401,8 @@ public abstract class SchedulerStoreContract {
     Schedule a = store.create(schedule("a", T0));
     store.update(a.withState(ScheduleState.PAUSED, T0, "bob"), 0);
     FireOutcome paused =
-        store.fire("a", T0, T0.plusSeconds(60), List.of(job("j1", "a", T0, "n1", Priority.NORMAL, 1)));
+        store.fire(
+            "a", T0, T0.plusSeconds(60), List.of(job("j1", "a", T0, "n1", Priority.NORMAL, 1)));
     assertThat(paused.status()).isEqualTo(FireOutcome.Status.NOT_ACTIVE);
     assertThat(store.job("j1")).isEmpty();
     assertThat(store.get("a").orElseThrow().nextFireTime()).isEqualTo(T0);
@@ -425,7 +439,10 @@ public abstract class SchedulerStoreContract {
     assertThatThrownBy(
             () ->
                 store.fire(
-                    "a", T0, T0.plusSeconds(60), List.of(job("x", "b", T0, "n1", Priority.NORMAL, 1))))
+                    "a",
+                    T0,
+                    T0.plusSeconds(60),
+                    List.of(job("x", "b", T0, "n1", Priority.NORMAL, 1))))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("jobs must");
     assertThatThrownBy(() -> store.fire("a", T0, T0, List.of()))
@@ -449,7 +466,12 @@ public abstract class SchedulerStoreContract {
                   T0,
                   T0.plusSeconds(60),
                   List.of(
-                      job(id + "-" + Thread.currentThread().getId(), id, T0, "n1", Priority.NORMAL,
+                      job(
+                          id + "-" + Thread.currentThread().getId(),
+                          id,
+                          T0,
+                          "n1",
+                          Priority.NORMAL,
                           store.nextSequence()))),
           outcomes);
       assertThat(outcomes.stream().filter(FireOutcome::fired).count()).isEqualTo(1);
@@ -482,7 +504,12 @@ public abstract class SchedulerStoreContract {
             for (Schedule s : dueNow) {
               Instant t = s.nextFireTime();
               Job j =
-                  job(me + "-" + store.nextSequence(), s.id(), t, "n1", Priority.NORMAL,
+                  job(
+                      me + "-" + store.nextSequence(),
+                      s.id(),
+                      t,
+                      "n1",
+                      Priority.NORMAL,
                       store.nextSequence());
               if (store.fire(s.id(), t, t.plusSeconds(60), List.of(j)).fired()) {
                 fired++;
@@ -571,11 +598,14 @@ public abstract class SchedulerStoreContract {
     Job done = insertQueued("done", "a", T0, "n4", 4);
     finish(done, JobStatus.SUCCEEDED, T0.plusSeconds(1));
     Job waiting = insertQueued("waiting", "a", T0, "n5", 5);
-    store.transition(waiting.waiting(WaitReason.NODE_LIMIT, "n5 busy"), JobStatus.QUEUED, 0)
+    store
+        .transition(waiting.waiting(WaitReason.NODE_LIMIT, "n5 busy"), JobStatus.QUEUED, 0)
         .orElseThrow();
     assertThat(
             store.insert(
-                job("retried", "a", T0, "n6", Priority.NORMAL, 6).toBuilder().maxAttempts(3).build()))
+                job("retried", "a", T0, "n6", Priority.NORMAL, 6).toBuilder()
+                    .maxAttempts(3)
+                    .build()))
         .isTrue();
     Job attempt1 = finishRunning(store.job("retried").orElseThrow());
     Job attempt2 =
@@ -595,7 +625,8 @@ public abstract class SchedulerStoreContract {
   }
 
   private Job finishRunning(Job queued) {
-    return store.transition(queued.running(T0, "inst-1", 1), JobStatus.QUEUED, queued.version())
+    return store
+        .transition(queued.running(T0, "inst-1", 1), JobStatus.QUEUED, queued.version())
         .orElseThrow();
   }
 
@@ -684,7 +715,8 @@ public abstract class SchedulerStoreContract {
     Job w = insertQueued("w", "a", T0, "n2", 2);
     store.transition(w.waiting(WaitReason.MAINTENANCE_WINDOW, null), JobStatus.QUEUED, 0);
     Job s = insertQueued("s", "a", T0, "n3", 3);
-    store.transition(s.skipped(SkipReason.NODE_QUARANTINED, "quarantined", T0), JobStatus.QUEUED, 0);
+    store.transition(
+        s.skipped(SkipReason.NODE_QUARANTINED, "quarantined", T0), JobStatus.QUEUED, 0);
     finish(insertQueued("ok", "a", T0, "n4", 4), JobStatus.SUCCEEDED, T0);
     finish(insertQueued("ko", "a", T0, "n5", 5), JobStatus.FAILED, T0);
 
@@ -702,7 +734,8 @@ public abstract class SchedulerStoreContract {
   @Test
   void jobsQueryFiltersAndPagesNewestFirstWithoutGapsOrDuplicates() {
     for (int i = 1; i <= 40; i++) {
-      Job j = insertQueued("j" + i, i % 2 == 0 ? "even" : "odd", T0.plusSeconds(i), "n" + (i % 4), i);
+      Job j =
+          insertQueued("j" + i, i % 2 == 0 ? "even" : "odd", T0.plusSeconds(i), "n" + (i % 4), i);
       if (i % 5 == 0) {
         finish(j, JobStatus.FAILED, T0.plusSeconds(100 + i));
       }
@@ -723,19 +756,20 @@ public abstract class SchedulerStoreContract {
     assertThat(store.jobs(JobQuery.all().statuses(JobStatus.FAILED), Page.first(100)).items())
         .extracting(Job::id)
         .containsExactly("j40", "j35", "j30", "j25", "j20", "j15", "j10", "j5");
-    assertThat(
-            store.jobs(JobQuery.all().schedule("even").node("n0"), Page.first(100)).items())
+    assertThat(store.jobs(JobQuery.all().schedule("even").node("n0"), Page.first(100)).items())
         .extracting(Job::id)
         .containsExactly("j40", "j36", "j32", "j28", "j24", "j20", "j16", "j12", "j8", "j4");
     assertThat(
-            store.jobs(
+            store
+                .jobs(
                     JobQuery.all().createdBetween(T0.plusSeconds(10), T0.plusSeconds(13)),
                     Page.first(100))
                 .items())
         .extracting(Job::id)
         .containsExactly("j12", "j11", "j10");
     assertThat(
-            store.jobs(
+            store
+                .jobs(
                     JobQuery.all().finishedBetween(T0.plusSeconds(120), T0.plusSeconds(131)),
                     Page.first(100))
                 .items())
@@ -767,11 +801,17 @@ public abstract class SchedulerStoreContract {
     assertThat(store.lastFinished("a", "n1")).isEmpty();
     finish(insertQueued("old", "a", T0, "n1", 1), JobStatus.SUCCEEDED, T0.plusSeconds(10));
     Job latest =
-        finish(insertQueued("new", "a", T0.plusSeconds(60), "n1", 2), JobStatus.FAILED,
+        finish(
+            insertQueued("new", "a", T0.plusSeconds(60), "n1", 2),
+            JobStatus.FAILED,
             T0.plusSeconds(70));
-    finish(insertQueued("other-node", "a", T0.plusSeconds(90), "n2", 3), JobStatus.SUCCEEDED,
+    finish(
+        insertQueued("other-node", "a", T0.plusSeconds(90), "n2", 3),
+        JobStatus.SUCCEEDED,
         T0.plusSeconds(95));
-    finish(insertQueued("other-schedule", "b", T0.plusSeconds(90), "n1", 4), JobStatus.SUCCEEDED,
+    finish(
+        insertQueued("other-schedule", "b", T0.plusSeconds(90), "n1", 4),
+        JobStatus.SUCCEEDED,
         T0.plusSeconds(95));
     insertQueued("pending", "a", T0.plusSeconds(120), "n1", 5);
 
@@ -794,21 +834,23 @@ public abstract class SchedulerStoreContract {
     assertThat(store.earliestUnfinished("a", "n1", Set.of(JobStatus.RUNNING))).isEmpty();
 
     Job running =
-        store.transition(later.running(T0, "inst-1", 9), JobStatus.QUEUED, later.version())
+        store
+            .transition(later.running(T0, "inst-1", 9), JobStatus.QUEUED, later.version())
             .orElseThrow();
     assertThat(store.earliestUnfinished("a", "n1", Set.of(JobStatus.RUNNING))).contains(running);
     assertThat(store.earliestUnfinished("a", "n1", unfinished)).contains(earlier);
 
     Job waiting =
-        store.transition(earlier.waiting(WaitReason.OVERLAP, "busy"), JobStatus.QUEUED,
-                earlier.version())
+        store
+            .transition(
+                earlier.waiting(WaitReason.OVERLAP, "busy"), JobStatus.QUEUED, earlier.version())
             .orElseThrow();
     assertThat(store.earliestUnfinished("a", "n1", Set.of(JobStatus.QUEUED))).isEmpty();
     assertThat(store.earliestUnfinished("a", "n1", Set.of(JobStatus.WAITING))).contains(waiting);
 
     finish(running, JobStatus.FAILED, T0.plusSeconds(130));
-    store.transition(waiting.skipped(SkipReason.OVERLAP, "busy", T0), JobStatus.WAITING,
-        waiting.version());
+    store.transition(
+        waiting.skipped(SkipReason.OVERLAP, "busy", T0), JobStatus.WAITING, waiting.version());
     assertThat(store.earliestUnfinished("a", "n1", unfinished)).isEmpty();
     assertThat(store.earliestUnfinished("a", "n2", unfinished).orElseThrow().id())
         .isEqualTo("other-node");
@@ -819,8 +861,8 @@ public abstract class SchedulerStoreContract {
     assertThatThrownBy(() -> store.earliestUnfinished("a", "n1", Set.of()))
         .isInstanceOf(ValidationException.class);
     assertThatThrownBy(
-            () -> store.earliestUnfinished("a", "n1", Set.of(JobStatus.RUNNING,
-                JobStatus.SUCCEEDED)))
+            () ->
+                store.earliestUnfinished("a", "n1", Set.of(JobStatus.RUNNING, JobStatus.SUCCEEDED)))
         .isInstanceOf(ValidationException.class);
   }
 
@@ -857,7 +899,9 @@ public abstract class SchedulerStoreContract {
   @Test
   void deleteFinishedBeforeDeletesOldestFinishedJobsInBatches() {
     for (int i = 1; i <= 7; i++) {
-      finish(insertQueued("f" + i, "a", T0.plusSeconds(i), "n1", i), JobStatus.SUCCEEDED,
+      finish(
+          insertQueued("f" + i, "a", T0.plusSeconds(i), "n1", i),
+          JobStatus.SUCCEEDED,
           T0.plusSeconds(100 + i));
     }
     insertQueued("pending", "a", T0, "n2", 20);
@@ -881,11 +925,15 @@ public abstract class SchedulerStoreContract {
 
   @Test
   void deleteFinishedBeforeKeepsTheLatestFinishedJobOfEachScheduleAndNode() {
-    finish(insertQueued("a1", "a", T0.plusSeconds(1), "n1", 1), JobStatus.SUCCEEDED,
+    finish(
+        insertQueued("a1", "a", T0.plusSeconds(1), "n1", 1),
+        JobStatus.SUCCEEDED,
         T0.plusSeconds(10));
-    finish(insertQueued("a2", "a", T0.plusSeconds(2), "n1", 2), JobStatus.FAILED,
-        T0.plusSeconds(20));
-    finish(insertQueued("a3", "a", T0.plusSeconds(3), "n2", 3), JobStatus.SUCCEEDED,
+    finish(
+        insertQueued("a2", "a", T0.plusSeconds(2), "n1", 2), JobStatus.FAILED, T0.plusSeconds(20));
+    finish(
+        insertQueued("a3", "a", T0.plusSeconds(3), "n2", 3),
+        JobStatus.SUCCEEDED,
         T0.plusSeconds(30));
     Instant cutoff = T0.plusSeconds(1000);
 
@@ -926,11 +974,17 @@ public abstract class SchedulerStoreContract {
   @Test
   void windowsCanBePutReplacedListedAndRemoved() {
     MaintenanceWindow w1 =
-        MaintenanceWindow.builder("w1").cron("0 22 * * *").zone(ZoneId.of("UTC"))
-            .duration(Duration.ofHours(2)).build();
+        MaintenanceWindow.builder("w1")
+            .cron("0 22 * * *")
+            .zone(ZoneId.of("UTC"))
+            .duration(Duration.ofHours(2))
+            .build();
     MaintenanceWindow w0 =
-        MaintenanceWindow.builder("w0").cron("0 1 * * *").zone(ZoneId.of("UTC"))
-            .duration(Duration.ofHours(1)).build();
+        MaintenanceWindow.builder("w0")
+            .cron("0 1 * * *")
+            .zone(ZoneId.of("UTC"))
+            .duration(Duration.ofHours(1))
+            .build();
     assertThat(store.putWindow(w1)).isEmpty();
     assertThat(store.putWindow(w0)).isEmpty();
     MaintenanceWindow w1b = w1.toBuilder().duration(Duration.ofHours(3)).build();

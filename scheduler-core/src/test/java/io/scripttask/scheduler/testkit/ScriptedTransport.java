@@ -21,10 +21,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A {@link Transport} for engine tests under virtual time: runs take scripted virtual durations
- * and end with scripted outcomes; nothing happens until {@link #completeDue(Instant)} (called by
- * {@link VirtualTimeDriver}) or {@link #complete(String, int)} says so. It tracks how many runs go
- * at once, in all and per node, so tests can check limits from the transport's side.
+ * A {@link Transport} for engine tests under virtual time: runs take scripted virtual durations and
+ * end with scripted outcomes; nothing happens until {@link #completeDue(Instant)} (called by {@link
+ * VirtualTimeDriver}) or {@link #complete(String, int)} says so. It tracks how many runs go at
+ * once, in all and per node, so tests can check limits from the transport's side.
  *
  * <p>Outcomes are scripted per script id, optionally per node; a list of outcomes is used in turn
  * (the last one repeats). The default outcome is {@link Outcome#succeed(Duration)} of one second.
@@ -62,17 +62,23 @@ public final class ScriptedTransport implements Transport {
       return new Outcome(code, after, false, false, "exit " + code + "\n");
     }
 
-    /** @return a run that never ends by itself: it times out (or is cancelled) */
+    /**
+     * @return a run that never ends by itself: it times out (or is cancelled)
+     */
     public static Outcome hang() {
       return new Outcome(0, null, false, false, "");
     }
 
-    /** @return a run that ignores its timeout: only a cancel ends it */
+    /**
+     * @return a run that ignores its timeout: only a cancel ends it
+     */
     public static Outcome stuck() {
       return new Outcome(0, null, true, false, "");
     }
 
-    /** @return a run that cannot start */
+    /**
+     * @return a run that cannot start
+     */
     public static Outcome startFailure() {
       return new Outcome(0, Duration.ZERO, false, true, "");
     }
@@ -98,17 +104,23 @@ public final class ScriptedTransport implements Transport {
       this.endsAt = end;
     }
 
-    /** @return the request */
+    /**
+     * @return the request
+     */
     public ExecutionRequest request() {
       return request;
     }
 
-    /** @return when it started (virtual time) */
+    /**
+     * @return when it started (virtual time)
+     */
     public Instant startedAt() {
       return startedAt;
     }
 
-    /** @return when it ends by itself, or empty if never */
+    /**
+     * @return when it ends by itself, or empty if never
+     */
     public Optional<Instant> endsAt() {
       return Optional.ofNullable(endsAt);
     }
@@ -136,7 +148,12 @@ public final class ScriptedTransport implements Transport {
       Instant end = at.isBefore(startedAt) ? startedAt : at;
       return result.complete(
           new ExecutionResult(
-              kind, code, out, CapturedOutput.EMPTY, startedAt, end,
+              kind,
+              code,
+              out,
+              CapturedOutput.EMPTY,
+              startedAt,
+              end,
               kind == ExecutionResult.Outcome.FAILED_TO_START ? "scripted start failure" : null));
     }
   }
@@ -198,7 +215,8 @@ public final class ScriptedTransport implements Transport {
   public Execution execute(ExecutionRequest request) {
     Run run;
     synchronized (this) {
-      Deque<Outcome> q = byScriptAndNode.get(request.script().id() + "\u0000" + request.node().id());
+      Deque<Outcome> q =
+          byScriptAndNode.get(request.script().id() + "\u0000" + request.node().id());
       if (q == null) {
         q = byScript.get(request.script().id());
       }
@@ -227,7 +245,9 @@ public final class ScriptedTransport implements Transport {
     return n;
   }
 
-  /** @return the earliest instant a running run ends by itself, or empty */
+  /**
+   * @return the earliest instant a running run ends by itself, or empty
+   */
   public synchronized Optional<Instant> nextCompletion() {
     return running.stream()
         .map(r -> r.endsAt)
@@ -286,17 +306,23 @@ public final class ScriptedTransport implements Transport {
         && target.finish(ExecutionResult.Outcome.EXITED, exitCode, clock.instant());
   }
 
-  /** @return every run asked for, in order */
+  /**
+   * @return every run asked for, in order
+   */
   public synchronized List<Run> runs() {
     return List.copyOf(all);
   }
 
-  /** @return the runs going now */
+  /**
+   * @return the runs going now
+   */
   public synchronized List<Run> running() {
     return List.copyOf(running);
   }
 
-  /** @return the most runs that went at once */
+  /**
+   * @return the most runs that went at once
+   */
   public synchronized int maxRunning() {
     return maxRunning;
   }

@@ -11,8 +11,8 @@ import java.util.Optional;
  * MutableClock} from one interesting instant to the next (a fire, a job's due or retry time, a
  * window boundary, the end of a {@link ScriptedTransport} run), ending runs and running the
  * scheduler's pass synchronously at each, like db-scheduler's {@code ManualScheduler}. Build the
- * scheduler with the same clock, the transport, and a direct event executor ({@code
- * Runnable::run}) so that events are delivered before each step returns. Not thread-safe.
+ * scheduler with the same clock, the transport, and a direct event executor ({@code Runnable::run})
+ * so that events are delivered before each step returns. Not thread-safe.
  */
 public final class VirtualTimeDriver {
 
@@ -35,12 +35,16 @@ public final class VirtualTimeDriver {
     this.transport = Objects.requireNonNull(transport, "transport");
   }
 
-  /** @return the virtual time */
+  /**
+   * @return the virtual time
+   */
   public Instant now() {
     return clock.instant();
   }
 
-  /** @return how many steps (passes) the driver has run in all */
+  /**
+   * @return how many steps (passes) the driver has run in all
+   */
   public int steps() {
     return steps;
   }
@@ -110,8 +114,8 @@ public final class VirtualTimeDriver {
   }
 
   /**
-   * Jumps virtual time to {@code target} without stopping on the way, then runs what is due: what
-   * a scheduler blocked (or down) for that long sees.
+   * Jumps virtual time to {@code target} without stopping on the way, then runs what is due: what a
+   * scheduler blocked (or down) for that long sees.
    *
    * @param target the time to jump to
    */

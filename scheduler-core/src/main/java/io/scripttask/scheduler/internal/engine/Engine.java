@@ -223,8 +223,8 @@ public final class Engine {
   }
 
   /**
-   * Sets how long finished jobs are kept: once a minute (on the engine's clock) a pass deletes
-   * the finished jobs that finished more than {@code retention} before, in batches. Thread-safe.
+   * Sets how long finished jobs are kept: once a minute (on the engine's clock) a pass deletes the
+   * finished jobs that finished more than {@code retention} before, in batches. Thread-safe.
    *
    * @param retention the retention, positive
    */
@@ -233,8 +233,8 @@ public final class Engine {
   }
 
   /**
-   * Deletes finished jobs older than the retention, at most a few batches per pass, once per
-   * {@link #RETENTION_INTERVAL}; a backlog is worked off over the following passes.
+   * Deletes finished jobs older than the retention, at most a few batches per pass, once per {@link
+   * #RETENTION_INTERVAL}; a backlog is worked off over the following passes.
    */
   private void applyRetention(Instant now) {
     if (nextRetentionAt != null && now.isBefore(nextRetentionAt)) {
@@ -532,14 +532,20 @@ public final class Engine {
     }
     Optional<Node> found = nodes.find(job.nodeId());
     if (found.isEmpty() || (spec != null && !spec.target().matches(found.get()))) {
-      skip(job, SkipReason.NODE_GONE, "node " + job.nodeId() + " is gone or no longer targeted",
+      skip(
+          job,
+          SkipReason.NODE_GONE,
+          "node " + job.nodeId() + " is gone or no longer targeted",
           now);
       return;
     }
     Node node = found.get();
     if (node.quarantined()) {
-      skip(job, SkipReason.NODE_QUARANTINED,
-          nodes.quarantineReason(node.id()).orElse("quarantined"), now);
+      skip(
+          job,
+          SkipReason.NODE_QUARANTINED,
+          nodes.quarantineReason(node.id()).orElse("quarantined"),
+          now);
       return;
     }
     if (!node.online()) {
@@ -561,11 +567,20 @@ public final class Engine {
               ? calendar.nextAdmission(job.priority(), now, node.id(), node.groups())
               : Optional.empty();
       if (at.isPresent() && at.get().isAfter(now)) {
-        waitFor(job, WaitReason.MAINTENANCE_WINDOW, "held by a window until " + at.get(),
-            at.get(), now);
+        waitFor(
+            job,
+            WaitReason.MAINTENANCE_WINDOW,
+            "held by a window until " + at.get(),
+            at.get(),
+            now);
       } else {
-        skip(job, SkipReason.WINDOW, policy == WindowPolicy.HOLD
-            ? "no admission by the windows within the search horizon" : "window policy SKIP", now);
+        skip(
+            job,
+            SkipReason.WINDOW,
+            policy == WindowPolicy.HOLD
+                ? "no admission by the windows within the search horizon"
+                : "window policy SKIP",
+            now);
       }
       return;
     }
@@ -577,7 +592,10 @@ public final class Engine {
           return;
         }
         if (state == DependencyState.FAILED) {
-          skip(job, SkipReason.DEPENDENCY_FAILED, upstream + " did not succeed on " + node.id(),
+          skip(
+              job,
+              SkipReason.DEPENDENCY_FAILED,
+              upstream + " did not succeed on " + node.id(),
               now);
           return;
         }
@@ -602,8 +620,8 @@ public final class Engine {
     }
     for (String g : job.groups()) {
       if (!Limits.admits(limits.perGroup(), counts.byGroup.getOrDefault(g, 0L))) {
-        waitFor(job, WaitReason.GROUP_LIMIT, "group " + g + " limit " + limits.perGroup(), null,
-            now);
+        waitFor(
+            job, WaitReason.GROUP_LIMIT, "group " + g + " limit " + limits.perGroup(), null, now);
         return;
       }
     }
@@ -686,8 +704,12 @@ public final class Engine {
               runningJob.id(),
               token,
               new ExecutionResult(
-                  ExecutionResult.Outcome.FAILED_TO_START, null, CapturedOutput.EMPTY,
-                  CapturedOutput.EMPTY, startedAt, startedAt,
+                  ExecutionResult.Outcome.FAILED_TO_START,
+                  null,
+                  CapturedOutput.EMPTY,
+                  CapturedOutput.EMPTY,
+                  startedAt,
+                  startedAt,
                   "transport refused: " + e.getMessage())));
       running.put(runningJob.id(), new Running(runningJob, null));
       return;
@@ -702,8 +724,12 @@ public final class Engine {
                 Instant t = clock.instant();
                 r =
                     new ExecutionResult(
-                        ExecutionResult.Outcome.FAILED_TO_START, null, CapturedOutput.EMPTY,
-                        CapturedOutput.EMPTY, t, t,
+                        ExecutionResult.Outcome.FAILED_TO_START,
+                        null,
+                        CapturedOutput.EMPTY,
+                        CapturedOutput.EMPTY,
+                        t,
+                        t,
                         "transport failed: " + (error == null ? "no result" : error.getMessage()));
               }
               completions.add(new Completion(runningJob.id(), token, r));
@@ -713,12 +739,7 @@ public final class Engine {
 
   private void failWithoutRun(Job job, String why, Instant now) {
     Job failed =
-        job.toBuilder()
-            .status(JobStatus.FAILED)
-            .detail(why)
-            .finishedAt(now)
-            .owner(null)
-            .build();
+        job.toBuilder().status(JobStatus.FAILED).detail(why).finishedAt(now).owner(null).build();
     store.transition(failed, job.status(), job.version()).ifPresent(j -> finishedFinal(j, now));
   }
 
@@ -833,10 +854,7 @@ public final class Engine {
     }
     Job done =
         job.finished(status, result.exitCode(), out, err, now).toBuilder()
-            .detail(
-                cancelActor != null
-                    ? "cancelled by " + cancelActor
-                    : result.error())
+            .detail(cancelActor != null ? "cancelled by " + cancelActor : result.error())
             .build();
     Optional<Job> stored = store.transition(done, JobStatus.RUNNING, job.version());
     if (stored.isEmpty()) {
@@ -850,7 +868,9 @@ public final class Engine {
     }
   }
 
-  /** @return the job's schedule as stored now, or null if it has none or it was deleted */
+  /**
+   * @return the job's schedule as stored now, or null if it has none or it was deleted
+   */
   private Schedule scheduleOf(Job job) {
     return job.scheduleId() == null ? null : store.get(job.scheduleId()).orElse(null);
   }
@@ -975,8 +995,7 @@ public final class Engine {
           Job.builder(jobId, id, key)
               .groups(node.get().groups())
               .script(
-                  spec.scriptId(),
-                  store.script(spec.scriptId()).map(this::contentHash).orElse(""))
+                  spec.scriptId(), store.script(spec.scriptId()).map(this::contentHash).orElse(""))
               .priority(spec.priority())
               .dueAt(fire.plus(Hashing.jitter(key, spec.jitter())))
               .sequence(seq)
@@ -1035,7 +1054,9 @@ public final class Engine {
     }
   }
 
-  /** @return what {@code spec} runs after: its dependencies, then its after-completion upstream */
+  /**
+   * @return what {@code spec} runs after: its dependencies, then its after-completion upstream
+   */
   private static Set<String> edgesOf(ScheduleSpec spec) {
     Set<String> deps = spec.dependsOn();
     if (!(spec.trigger() instanceof AfterCompletionTrigger after)
@@ -1053,7 +1074,9 @@ public final class Engine {
     }
   }
 
-  /** @param schedule the job's schedule, or null if it has none or it was deleted */
+  /**
+   * @param schedule the job's schedule, or null if it has none or it was deleted
+   */
   private void notifyJob(Job job, NotificationRule.Event event, Instant now, Schedule schedule) {
     if (job.scheduleId() == null || schedule == null) {
       return;
@@ -1118,8 +1141,8 @@ public final class Engine {
               .whenComplete(
                   (v, e) -> {
                     if (e != null) {
-                      LOG.log(System.Logger.Level.WARNING, "notifier " + rule.channel() + " failed",
-                          e);
+                      LOG.log(
+                          System.Logger.Level.WARNING, "notifier " + rule.channel() + " failed", e);
                     }
                   });
         } catch (RuntimeException e) {
@@ -1133,8 +1156,8 @@ public final class Engine {
 
   /**
    * Validates a spec against the store: the script exists, every dependency and the upstream of an
-   * after-completion trigger exist, and neither the dependencies nor the after-completion
-   * triggers, alone or together, form a cycle.
+   * after-completion trigger exist, and neither the dependencies nor the after-completion triggers,
+   * alone or together, form a cycle.
    *
    * @param spec the spec
    * @throws ValidationException if a rule is broken
@@ -1153,8 +1176,7 @@ public final class Engine {
       throw new ValidationException(
           "scriptId", "name a stored script", "\"" + spec.scriptId() + "\"");
     }
-    AfterCompletionTrigger after =
-        spec.trigger() instanceof AfterCompletionTrigger t ? t : null;
+    AfterCompletionTrigger after = spec.trigger() instanceof AfterCompletionTrigger t ? t : null;
     if (spec.dependsOn().isEmpty() && after == null) {
       return;
     }
@@ -1240,7 +1262,8 @@ public final class Engine {
     checked(spec);
     Instant now = clock.instant();
     for (int attempt = 0; ; attempt++) {
-      Schedule s = store.get(spec.name()).orElseThrow(() -> new NoSuchScheduleException(spec.name()));
+      Schedule s =
+          store.get(spec.name()).orElseThrow(() -> new NoSuchScheduleException(spec.name()));
       Schedule next = s.withSpec(spec, now, actor(actor));
       if (!spec.trigger().equals(s.spec().trigger())) {
         next = next.withNextFireTime(spec.trigger().next(now).orElse(null));
@@ -1351,8 +1374,8 @@ public final class Engine {
   }
 
   /**
-   * Cancels a job: a pending one at once; a running one of this instance through its execution
-   * (it becomes CANCELLED when the transport reports).
+   * Cancels a job: a pending one at once; a running one of this instance through its execution (it
+   * becomes CANCELLED when the transport reports).
    *
    * @param jobId the job
    * @param actor who
@@ -1460,7 +1483,8 @@ public final class Engine {
         } else {
           Instant starts =
               spec.windowPolicy() == WindowPolicy.HOLD
-                  ? calendar.nextAdmission(spec.priority(), due, node.id(), node.groups())
+                  ? calendar
+                      .nextAdmission(spec.priority(), due, node.id(), node.groups())
                       .orElse(null)
                   : null;
           runs.add(new PlannedRun(fire, node.id(), due, starts, true));
@@ -1500,7 +1524,9 @@ public final class Engine {
     stopping = true;
   }
 
-  /** @return how many runs of this instance have not reported yet */
+  /**
+   * @return how many runs of this instance have not reported yet
+   */
   public synchronized int runningCount() {
     return running.size();
   }

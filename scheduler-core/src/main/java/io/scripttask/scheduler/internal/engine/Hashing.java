@@ -32,7 +32,8 @@ public final class Hashing {
     }
     long bound = saturatedNanos(maxJitter);
     long h = hash(key, "jitter");
-    return Duration.ofNanos(bound == Long.MAX_VALUE ? h & Long.MAX_VALUE : Math.floorMod(h, bound + 1));
+    return Duration.ofNanos(
+        bound == Long.MAX_VALUE ? h & Long.MAX_VALUE : Math.floorMod(h, bound + 1));
   }
 
   /**

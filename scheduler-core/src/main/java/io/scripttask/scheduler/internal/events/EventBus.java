@@ -58,7 +58,9 @@ public final class EventBus {
     }
   }
 
-  /** @return whether every published event has been delivered (or has failed in its listener) */
+  /**
+   * @return whether every published event has been delivered (or has failed in its listener)
+   */
   public boolean isIdle() {
     for (Subscriber s : subscribers) {
       if (s.running.get() || !s.queue.isEmpty()) {
@@ -68,7 +70,9 @@ public final class EventBus {
     return true;
   }
 
-  /** @return how many listener calls have thrown so far */
+  /**
+   * @return how many listener calls have thrown so far
+   */
   public long failures() {
     return failures.get();
   }
@@ -94,7 +98,8 @@ public final class EventBus {
         } catch (RejectedExecutionException e) {
           running.set(false);
           queue.clear();
-          LOG.log(System.Logger.Level.WARNING, "event executor refused delivery; events dropped", e);
+          LOG.log(
+              System.Logger.Level.WARNING, "event executor refused delivery; events dropped", e);
         }
       }
     }

@@ -283,8 +283,8 @@ final class PosixScanner extends TemplateScanner {
 
   /**
    * Reads the bodies of the pending here-documents, which start after the line break just copied.
-   * An unquoted body joins lines ending in a backslash before comparing with the delimiter (as
-   * bash does), which can only make this scanner think a body longer, never shorter.
+   * An unquoted body joins lines ending in a backslash before comparing with the delimiter (as bash
+   * does), which can only make this scanner think a body longer, never shorter.
    */
   private void hereDocumentBodies() {
     for (HereDocument doc : pending) {

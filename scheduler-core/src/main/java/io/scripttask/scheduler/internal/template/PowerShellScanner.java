@@ -145,7 +145,9 @@ final class PowerShellScanner extends TemplateScanner {
     return previous == 0 || Character.isWhitespace(previous) || "([{,;=|&".indexOf(previous) >= 0;
   }
 
-  /** @return the index just past the single-quoted string whose content starts at {@code i} */
+  /**
+   * @return the index just past the single-quoted string whose content starts at {@code i}
+   */
   private int singleQuotedEnd(int i) {
     while (i < t.length()) {
       if (isPowerShellSingleQuote(t.charAt(i))) {

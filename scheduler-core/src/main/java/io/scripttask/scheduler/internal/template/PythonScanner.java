@@ -12,10 +12,9 @@ import java.util.Set;
  * combinations), single and triple quotes, backslash escapes, and f-strings with their replacement
  * fields nested as Python 3.12 allows.
  *
- * <p>Placeholders are replaced in code outside any string; anywhere in an f-string (its
- * replacement fields included) they are refused. A placeholder must not directly follow a letter,
- * digit or underscore, which would turn the quoted value into a prefixed string such as {@code
- * f'...'}.
+ * <p>Placeholders are replaced in code outside any string; anywhere in an f-string (its replacement
+ * fields included) they are refused. A placeholder must not directly follow a letter, digit or
+ * underscore, which would turn the quoted value into a prefixed string such as {@code f'...'}.
  */
 final class PythonScanner extends TemplateScanner {
 

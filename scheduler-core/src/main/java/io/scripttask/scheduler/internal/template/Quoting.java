@@ -23,16 +23,15 @@ import java.util.Objects;
  *       expands {@code %var%} (and {@code !var!} under delayed expansion, where it also eats {@code
  *       ^}) even there, and a line break ends the command; so a value must consist of printable
  *       ASCII characters and tabs other than {@code " % ! ^}, or it is rejected. ASCII only,
- *       because {@code cmd} reads scripts in the console code page, where a non-ASCII character
- *       can become a lead byte that swallows the closing quote or a "best fit" quote. Inside the
- *       quotes {@code & | < > ( ) ,;=} and spaces are plain text. Trailing backslashes are doubled,
- *       so programs that split their command line by the Microsoft C runtime rules do not read
- *       {@code \"} as an escaped quote.
+ *       because {@code cmd} reads scripts in the console code page, where a non-ASCII character can
+ *       become a lead byte that swallows the closing quote or a "best fit" quote. Inside the quotes
+ *       {@code & | < > ( ) ,;=} and spaces are plain text. Trailing backslashes are doubled, so
+ *       programs that split their command line by the Microsoft C runtime rules do not read {@code
+ *       \"} as an escaped quote.
  * </ul>
  *
- * <p>Every shell rejects values containing a NUL character or an unpaired surrogate. Error
- * messages name the placeholder and the kind of character at fault, never the value, which may be
- * a secret.
+ * <p>Every shell rejects values containing a NUL character or an unpaired surrogate. Error messages
+ * name the placeholder and the kind of character at fault, never the value, which may be a secret.
  */
 public final class Quoting {
 

@@ -23,8 +23,8 @@ public final class TemplateRenderer {
    * @return the rendered text; the template itself if it has no placeholder
    * @throws NullPointerException if an argument, a name or a value is null
    * @throws ValidationException if a placeholder in code names no variable, if a known variable's
-   *     placeholder stands inside quotes or another place where its value would not be read as
-   *     one literal, or if a value cannot be quoted for the shell
+   *     placeholder stands inside quotes or another place where its value would not be read as one
+   *     literal, or if a value cannot be quoted for the shell
    */
   public static String render(String template, Shell shell, Map<String, String> values) {
     Objects.requireNonNull(template, "template");

@@ -47,12 +47,16 @@ abstract class TemplateScanner {
     return out.toString();
   }
 
-  /** @return whether the template has been read to its end */
+  /**
+   * @return whether the template has been read to its end
+   */
   final boolean atEnd() {
     return pos >= t.length();
   }
 
-  /** @return the character at {@code i}, or {@code 0} past the end */
+  /**
+   * @return the character at {@code i}, or {@code 0} past the end
+   */
   final char at(int i) {
     return i >= 0 && i < t.length() ? t.charAt(i) : 0;
   }
@@ -107,7 +111,9 @@ abstract class TemplateScanner {
     return at(j) == '#' ? j + 1 : -1;
   }
 
-  /** @return whether a placeholder starts at {@link #pos} */
+  /**
+   * @return whether a placeholder starts at {@link #pos}
+   */
   final boolean atPlaceholder() {
     return placeholderEnd(pos) >= 0;
   }
@@ -158,7 +164,9 @@ abstract class TemplateScanner {
    */
   void checkSurroundings(String name, int start, int end) {}
 
-  /** @return an exception for a placeholder at {@code i} that the shell would not read as code */
+  /**
+   * @return an exception for a placeholder at {@code i} that the shell would not read as code
+   */
   final ValidationException misplaced(String placeholder, String reason, int i) {
     return new ValidationException(
         "template placeholder " + placeholder,
@@ -166,13 +174,17 @@ abstract class TemplateScanner {
         reason + " at " + lineAndColumn(i));
   }
 
-  /** @return an exception for a construct this scanner cannot follow safely */
+  /**
+   * @return an exception for a construct this scanner cannot follow safely
+   */
   final ValidationException unsupported(String rule, int i) {
     return new ValidationException(
         "template", rule, "\"" + excerpt(i) + "\" at " + lineAndColumn(i));
   }
 
-  /** @return the last character written, or {@code 0} if none */
+  /**
+   * @return the last character written, or {@code 0} if none
+   */
   final char lastOut() {
     return out.length() == 0 ? 0 : out.charAt(out.length() - 1);
   }

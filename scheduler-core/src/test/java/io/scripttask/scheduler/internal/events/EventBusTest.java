@@ -74,7 +74,8 @@ class EventBusTest {
                 overlaps.incrementAndGet();
               }
               concurrentCalls.incrementAndGet();
-              mine.add(Integer.parseInt(((SchedulerEvent.ScheduleDeleted) e).scheduleId().substring(1)));
+              mine.add(
+                  Integer.parseInt(((SchedulerEvent.ScheduleDeleted) e).scheduleId().substring(1)));
               inside.decrementAndGet();
             });
       }
