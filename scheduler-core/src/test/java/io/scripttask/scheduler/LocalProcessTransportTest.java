@@ -215,7 +215,10 @@ class LocalProcessTransportTest extends TransportContract {
 
   @Test
   void runsPowerShellWhenInstalled() {
-    assumeTrue(pwshInstalled(), "pwsh not installed: PowerShell tests skipped");
+    assumeTrue(
+        pwshInstalled(),
+        "pwsh not on PATH: PowerShell run test skipped (PowerShell is not in Debian's archive;"
+            + " install it from Microsoft's packages to run this test)");
     Script commands =
         Script.builder("ps")
             .shell(Shell.POWERSHELL)
