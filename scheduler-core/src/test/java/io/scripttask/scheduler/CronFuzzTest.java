@@ -25,123 +25,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CronFuzzTest {
 
-  private static final String[] TOKENS = {
-    "0",
-    "1",
-    "2",
-    "5",
-    "7",
-    "9",
-    "10",
-    "12",
-    "15",
-    "23",
-    "24",
-    "29",
-    "30",
-    "31",
-    "32",
-    "59",
-    "60",
-    "99",
-    "1970",
-    "2024",
-    "2099",
-    "2100",
-    "99999999999",
-    "2147483647",
-    "2147483648",
-    "-2147483648",
-    "-1",
-    "00",
-    "007",
-    "*",
-    "*",
-    "/",
-    "/",
-    ",",
-    ",",
-    "-",
-    "-",
-    "?",
-    "L",
-    "W",
-    "#",
-    "LW",
-    "L-",
-    "L-3",
-    "5L",
-    "3#2",
-    "15W",
-    "*/",
-    "/0",
-    "#0",
-    "#6",
-    "JAN",
-    "FEB",
-    "DEC",
-    "MON",
-    "fri",
-    "SUN",
-    "SAT",
-    "FOO",
-    "JANUARY",
-    "MONDAY",
-    "@",
-    "@daily",
-    "@hourly",
-    "@weekly",
-    "@yearly",
-    "@reboot",
-    "@every",
-    "A",
-    "Z",
-    "Q",
-    "X",
-    "H",
-    "R",
-    "+",
-    ".",
-    ":",
-    ";",
-    "\\",
-    "\"",
-    "'",
-    "(",
-    ")",
-    "[",
-    "]",
-    "{",
-    "}",
-    "%",
-    "$",
-    "^",
-    "&",
-    "|",
-    "~",
-    "=",
-    "e",
-    "1e3",
-    "0x1F",
-    "٣",
-    "३",
-    "３",
-    "é",
-    "ß",
-    "İ",
-    "ı",
-    "\u0000",
-    "\u00a0",
-    "\u2003",
-    "\u200b",
-    "🙂",
-    "\ud800",
-    "\r",
-    "\n",
-    "\f",
-    "\u000b"
-  };
-  private static final String[] SEPARATORS = {" ", " ", " ", " ", "  ", "\t", " \t", ""};
   private static final ZoneId[] ZONES = {
     ZoneId.of("UTC"), ZoneId.of("America/New_York"), ZoneId.of("Pacific/Chatham")
   };
@@ -156,7 +39,7 @@ class CronFuzzTest {
   void randomTokenStringsParseOrThrowInvalidCronExpressionException() {
     Random random = new Random(0xC0FFEEL);
     for (int i = 0; i < 250_000; i++) {
-      check(randomTokens(random), random);
+      check(CronFuzzInputs.randomTokens(random, 0, 9, 0), random);
     }
     report("random tokens");
   }
@@ -167,7 +50,7 @@ class CronFuzzTest {
     ExpressionGenerator generator = new ExpressionGenerator(random);
     for (int i = 0; i < 150_000; i++) {
       Cron.Dialect dialect = Cron.Dialect.values()[random.nextInt(3)];
-      String expression = mutate(generator.expression(dialect), random);
+      String expression = CronFuzzInputs.mutate(generator.expression(dialect), random);
       check(expression, random);
     }
     report("mutated valid expressions");
@@ -238,7 +121,7 @@ class CronFuzzTest {
     // regression: the message quoted the expression with its whitespace normalized
     for (String expression : List.of("0  24 * * *", "0\t24 * * *", " 0 24 * * * ")) {
       assertThatThrownBy(() -> Cron.parse(expression))
-          .as(escape(expression))
+          .as(CronFuzzInputs.escape(expression))
           .isInstanceOf(InvalidCronExpressionException.class)
           .hasMessage("cron field 'hour' must be 0-23, but was 24 in \"" + expression + "\"")
           .extracting(e -> ((InvalidCronExpressionException) e).expression())
@@ -251,7 +134,7 @@ class CronFuzzTest {
     // regression: "\u00a0" alone threw ArrayIndexOutOfBoundsException
     for (String blank : List.of("\u00a0", "\u00a0\u00a0", "\u2007", "\u202f", " \u00a0 ")) {
       assertThatThrownBy(() -> Cron.parse(blank))
-          .as(escape(blank))
+          .as(CronFuzzInputs.escape(blank))
           .isInstanceOf(InvalidCronExpressionException.class)
           .hasMessageStartingWith("cron field '");
     }
@@ -263,7 +146,9 @@ class CronFuzzTest {
     List<ZonedDateTime> expected = Cron.parse("0 2 * * *").next(after, 3);
     for (String spaced :
         List.of(" 0 2 * * *", "0\t2 * * *", "0  2\t\t*   * *  ", "\t0 2 * * *\n")) {
-      assertThat(Cron.parse(spaced).next(after, 3)).as(escape(spaced)).isEqualTo(expected);
+      assertThat(Cron.parse(spaced).next(after, 3))
+          .as(CronFuzzInputs.escape(spaced))
+          .isEqualTo(expected);
       assertThat(Cron.parse(spaced).dialect()).isEqualTo(Cron.Dialect.UNIX);
     }
   }
@@ -362,73 +247,16 @@ class CronFuzzTest {
     }
   }
 
-  private static String randomTokens(Random random) {
-    int fields = random.nextInt(10);
-    StringBuilder text = new StringBuilder();
-    if (random.nextInt(8) == 0) {
-      text.append(SEPARATORS[random.nextInt(SEPARATORS.length)]);
-    }
-    for (int f = 0; f < fields; f++) {
-      if (f > 0) {
-        text.append(SEPARATORS[random.nextInt(SEPARATORS.length)]);
-      }
-      int tokens = 1 + (random.nextInt(3) == 0 ? random.nextInt(6) : 0);
-      for (int t = 0; t < tokens; t++) {
-        text.append(TOKENS[random.nextInt(TOKENS.length)]);
-      }
-    }
-    if (random.nextInt(8) == 0) {
-      text.append(SEPARATORS[random.nextInt(SEPARATORS.length)]);
-    }
-    return text.toString();
-  }
-
-  private static String mutate(String expression, Random random) {
-    StringBuilder text = new StringBuilder(expression);
-    int mutations = 1 + random.nextInt(3);
-    for (int m = 0; m < mutations; m++) {
-      int at = random.nextInt(text.length() + 1);
-      switch (random.nextInt(5)) {
-        case 0 -> text.insert(at, TOKENS[random.nextInt(TOKENS.length)]);
-        case 1 -> {
-          if (at < text.length()) {
-            text.deleteCharAt(at);
-          }
-        }
-        case 2 -> {
-          if (at < text.length()) {
-            text.setCharAt(at, "0123456789*/,-?LW# ".charAt(random.nextInt(19)));
-          }
-        }
-        case 3 -> text.insert(at, SEPARATORS[random.nextInt(SEPARATORS.length)]);
-        default -> text.insert(at, Integer.toString(random.nextInt(100)));
-      }
-    }
-    return text.toString();
-  }
-
   private void failure(String category, String expression, Cron.Dialect dialect, String what) {
     failureCounts.merge(category, 1, Integer::sum);
     List<String> examples = failures.computeIfAbsent(category, k -> new ArrayList<>());
     if (examples.size() < 5) {
       examples.add(
-          escape(expression) + (dialect == null ? "" : " as " + dialect) + ": " + escape(what));
+          CronFuzzInputs.escape(expression)
+              + (dialect == null ? "" : " as " + dialect)
+              + ": "
+              + CronFuzzInputs.escape(what));
     }
-  }
-
-  private static String escape(String text) {
-    if (text == null) {
-      return "null";
-    }
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : text.toCharArray()) {
-      if (c < 0x20 || c > 0x7e) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    return out.append('"').toString();
   }
 
   private void report(String name) {

@@ -23,130 +23,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CronParserEquivalenceTest {
 
-  private static final String[] TOKENS = {
-    "0",
-    "1",
-    "2",
-    "5",
-    "6",
-    "7",
-    "8",
-    "9",
-    "10",
-    "12",
-    "13",
-    "15",
-    "23",
-    "24",
-    "29",
-    "30",
-    "31",
-    "32",
-    "59",
-    "60",
-    "99",
-    "1970",
-    "2024",
-    "2099",
-    "2100",
-    "99999999999",
-    "2147483647",
-    "2147483648",
-    "-2147483648",
-    "-1",
-    "00",
-    "007",
-    "*",
-    "*",
-    "/",
-    "/",
-    ",",
-    ",",
-    "-",
-    "-",
-    "?",
-    "L",
-    "l",
-    "W",
-    "w",
-    "#",
-    "LW",
-    "lw",
-    "L-",
-    "L-3",
-    "l-30",
-    "L-31",
-    "5L",
-    "5l",
-    "7L",
-    "0L",
-    "3#2",
-    "3#5",
-    "3#6",
-    "MON#1",
-    "fri#2",
-    "FRIL",
-    "satl",
-    "15W",
-    "15w",
-    "31W",
-    "0W",
-    "*/",
-    "/0",
-    "#0",
-    "#6",
-    "JAN",
-    "jan",
-    "Feb",
-    "DEC",
-    "JUL",
-    "MON",
-    "mon",
-    "fri",
-    "SUN",
-    "SAT",
-    "Sat",
-    "FOO",
-    "JANUARY",
-    "MONDAY",
-    "@",
-    "@daily",
-    "@HOURLY",
-    "@weekly",
-    "@yearly",
-    "@reboot",
-    "A",
-    "Z",
-    "H",
-    "+",
-    ".",
-    "e",
-    "1e3",
-    "0x1F",
-    "٣",
-    "３",
-    "é",
-    "ß",
-    "İ",
-    "ı",
-    "ſ",
-    "ſun",
-    "\u212a",
-    "\u0000",
-    "\u007f",
-    "\u00a0",
-    "\u2003",
-    "\u200b",
-    "🙂",
-    "\ud800",
-    "\r",
-    "\n",
-    "\f",
-    "\u000b",
-    "\u001c",
-    "\u001f"
-  };
-  private static final String[] SEPARATORS = {" ", " ", " ", " ", "  ", "\t", " \t", "", "\u001e"};
   private static final Cron.Dialect[] DIALECTS = {
     null, Cron.Dialect.UNIX, Cron.Dialect.SPRING, Cron.Dialect.QUARTZ
   };
@@ -250,7 +126,7 @@ class CronParserEquivalenceTest {
         expression = expression.toLowerCase(java.util.Locale.ROOT);
       }
       compare(expression, DIALECTS[random.nextInt(DIALECTS.length)]);
-      compare(mutate(expression, random), DIALECTS[random.nextInt(DIALECTS.length)]);
+      compare(CronFuzzInputs.mutate(expression, random), DIALECTS[random.nextInt(DIALECTS.length)]);
     }
     assertThat(mismatches).isEmpty();
     assertThat(parsed).isGreaterThan(30_000);
@@ -260,28 +136,8 @@ class CronParserEquivalenceTest {
   void randomTokenStringsParseAsBefore() {
     Random random = new Random(0xC0FFEEL);
     for (int i = 0; i < 150_000; i++) {
-      int fields = 4 + random.nextInt(5);
-      StringBuilder text = new StringBuilder();
-      if (random.nextInt(8) == 0) {
-        text.append(SEPARATORS[random.nextInt(SEPARATORS.length)]);
-      }
-      for (int f = 0; f < fields; f++) {
-        if (f > 0) {
-          text.append(SEPARATORS[random.nextInt(SEPARATORS.length)]);
-        }
-        if (random.nextInt(3) == 0) {
-          text.append('*');
-          continue;
-        }
-        int tokens = 1 + (random.nextInt(3) == 0 ? random.nextInt(6) : 0);
-        for (int t = 0; t < tokens; t++) {
-          text.append(TOKENS[random.nextInt(TOKENS.length)]);
-        }
-      }
-      if (random.nextInt(8) == 0) {
-        text.append(SEPARATORS[random.nextInt(SEPARATORS.length)]);
-      }
-      compare(text.toString(), DIALECTS[random.nextInt(DIALECTS.length)]);
+      compare(
+          CronFuzzInputs.randomTokens(random, 4, 8, 3), DIALECTS[random.nextInt(DIALECTS.length)]);
     }
     assertThat(mismatches).isEmpty();
     assertThat(parsed).isGreaterThan(200);
@@ -349,13 +205,13 @@ class CronParserEquivalenceTest {
     }
     if (!expected.equals(actual) && mismatches.size() < 20) {
       mismatches.add(
-          escape(expression)
+          CronFuzzInputs.escape(expression)
               + " as "
               + dialect
               + ":\n    expected "
-              + escape(expected.toString())
+              + CronFuzzInputs.escape(expected.toString())
               + "\n    but was  "
-              + escape(actual.toString()));
+              + CronFuzzInputs.escape(actual.toString()));
     }
   }
 
@@ -416,41 +272,5 @@ class CronParserEquivalenceTest {
       out.append(field.getName()).append('=').append(text).append(' ');
     }
     return out.toString();
-  }
-
-  private static String mutate(String expression, Random random) {
-    StringBuilder text = new StringBuilder(expression);
-    int mutations = 1 + random.nextInt(3);
-    for (int m = 0; m < mutations; m++) {
-      int at = random.nextInt(text.length() + 1);
-      switch (random.nextInt(5)) {
-        case 0 -> text.insert(at, TOKENS[random.nextInt(TOKENS.length)]);
-        case 1 -> {
-          if (at < text.length()) {
-            text.deleteCharAt(at);
-          }
-        }
-        case 2 -> {
-          if (at < text.length()) {
-            text.setCharAt(at, "0123456789*/,-?LWlw# ".charAt(random.nextInt(21)));
-          }
-        }
-        case 3 -> text.insert(at, SEPARATORS[random.nextInt(SEPARATORS.length)]);
-        default -> text.insert(at, Integer.toString(random.nextInt(100)));
-      }
-    }
-    return text.toString();
-  }
-
-  private static String escape(String text) {
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : text.toCharArray()) {
-      if (c < 0x20 || c > 0x7e) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    return out.append('"').toString();
   }
 }
