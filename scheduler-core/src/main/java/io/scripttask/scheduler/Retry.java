@@ -1,13 +1,18 @@
 package io.scripttask.scheduler;
 
+import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * How a failed or timed-out job is retried: up to {@code maxAttempts} attempts in all, the n-th
  * retry waiting {@code initialInterval × multiplier^(n-1)}, capped at {@code maxInterval}, then
- * spread by up to {@code ± jitterFactor} of itself (as resilience4j's randomized exponential
- * interval function does). Finite by construction: at most {@link #MAX_ATTEMPTS} attempts.
+ * spread by up to {@code ± jitterFactor} of itself. The growing wait is resilience4j's exponential
+ * {@code IntervalFunction}; the spread is the same as resilience4j's randomized exponential
+ * backoff, except that its random unit is not {@code Math.random()} but derived from the job's fire
+ * key, so that replays and cluster peers compute the same wait (contract 7). Waits have millisecond
+ * resolution (the initial wait is at least 1 ms). Finite by construction: at most {@link
+ * #MAX_ATTEMPTS} attempts.
  *
  * @param maxAttempts attempts in all, including the first; 1 means no retry
  * @param initialInterval the wait before the first retry; zero only when there is no retry
@@ -48,9 +53,9 @@ public record Retry(
     if (initialInterval.isNegative()) {
       throw new ValidationException("initialInterval", "not be negative", initialInterval);
     }
-    if (maxAttempts > 1 && initialInterval.isZero()) {
+    if (maxAttempts > 1 && initialInterval.toMillis() < 1) {
       throw new ValidationException(
-          "initialInterval", "be positive when retries are allowed", initialInterval);
+          "initialInterval", "be at least 1 ms when retries are allowed", initialInterval);
     }
     if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
       throw new ValidationException("multiplier", "be a finite number of at least 1", multiplier);
@@ -134,9 +139,11 @@ public record Retry(
     if (!(unit >= 0.0 && unit < 1.0)) {
       throw new ValidationException("unit", "be in [0, 1)", unit);
     }
-    double base = initialInterval.toNanos() * Math.pow(multiplier, attempt - 2);
-    double capped = Math.min(base, (double) maxInterval.toNanos());
+    // resilience4j numbers its intervals from 1: the wait after the first failed attempt
+    long capped =
+        IntervalFunction.ofExponentialBackoff(initialInterval, multiplier, maxInterval)
+            .apply(attempt - 1);
     double spread = capped * jitterFactor * (2.0 * unit - 1.0);
-    return Duration.ofNanos(Math.max(0L, Math.round(capped + spread)));
+    return Duration.ofMillis(Math.max(0L, Math.round(capped + spread)));
   }
 }

@@ -3,6 +3,7 @@ package io.scripttask.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.resilience4j.core.IntervalFunction;
 import io.scripttask.scheduler.spi.CapturedOutput;
 import java.time.Duration;
 import java.time.Instant;
@@ -214,6 +215,20 @@ class ScheduleSpecTest {
         .isBetween(Duration.ofSeconds(44), Duration.ofSeconds(45));
     assertThatThrownBy(() -> retry.delayBefore(1, 0.5))
         .hasMessage("attempt must be 2-10, but was 1");
+  }
+
+  @Test
+  void retryBackoffIsResilience4jsExponentialIntervalFunction() {
+    Retry retry = new Retry(6, Duration.ofMillis(250), 1.5, Duration.ofSeconds(1), 0.0);
+    IntervalFunction reference =
+        IntervalFunction.ofExponentialBackoff(Duration.ofMillis(250), 1.5, Duration.ofSeconds(1));
+    for (int attempt = 2; attempt <= 6; attempt++) {
+      assertThat(retry.delayBefore(attempt, 0.5))
+          .isEqualTo(Duration.ofMillis(reference.apply(attempt - 1)));
+    }
+    assertThatThrownBy(() -> new Retry(3, Duration.ofNanos(500_000), 2.0, Duration.ofSeconds(1), 0))
+        .hasMessage(
+            "initialInterval must be at least 1 ms when retries are allowed, but was PT0.0005S");
   }
 
   @Test
