@@ -1,5 +1,6 @@
 package io.scripttask.scheduler;
 
+import io.scripttask.scheduler.spi.ClaimOutcome;
 import io.scripttask.scheduler.spi.FireOutcome;
 import io.scripttask.scheduler.spi.RunningCounts;
 import io.scripttask.scheduler.spi.SchedulerStore;
@@ -31,8 +32,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * of pending jobs by {@code (priority, readyAt, sequence, id)}, {@link #deleteFinishedBefore} an
  * index by finish time, {@link #lastFinished} an index per schedule and node, {@link
  * #earliestUnfinished} an index per schedule, node and status, {@link #triggeredAfter} an index by
- * upstream schedule; running counts and status counts are kept up to date on every change. A
- * transition only touches the indexes whose keys it changes.
+ * upstream schedule; running counts (by node, group and schedule) and status counts are kept up to
+ * date on every change, so {@link #claim} checks the limits in constant time per limit under the
+ * write lock, and {@link #orphaned} reads an index of running jobs by owner. A transition only
+ * touches the indexes whose keys it changes. Several schedulers in one process may share one
+ * instance (a cluster in a test, for example).
  *
  * <p>Schedules, which may number in the millions, are kept compact: both their index by id and
  * their due index are sorted arrays of chunks holding the schedules themselves (about a reference
@@ -69,6 +73,10 @@ public final class InMemorySchedulerStore implements SchedulerStore {
   /** Newest first. */
   private static final Comparator<SeqKey> SEQ_ORDER =
       Comparator.comparingLong(SeqKey::sequence).thenComparing(SeqKey::id).reversed();
+
+  /** Oldest first. */
+  private static final Comparator<SeqKey> OWNED_ORDER =
+      Comparator.comparingLong(SeqKey::sequence).thenComparing(SeqKey::id);
 
   private static final Comparator<FinishKey> FINISH_ORDER =
       Comparator.comparing(FinishKey::finished)
@@ -109,6 +117,12 @@ public final class InMemorySchedulerStore implements SchedulerStore {
   private final HashMap<String, Long> runningByNode = new HashMap<>();
   private final HashMap<String, Long> runningByGroup = new HashMap<>();
   private final HashMap<String, Long> runningBySchedule = new HashMap<>();
+
+  /** Running jobs by owner, each owner's in ascending {@code (sequence, id)}: for orphaned(). */
+  private final HashMap<String, TreeSet<SeqKey>> runningByOwner = new HashMap<>();
+
+  /** Instance rows by id. */
+  private final TreeMap<String, SchedulerInstance> instances = new TreeMap<>();
 
   private final TreeMap<String, MaintenanceWindow> windows = new TreeMap<>();
   private final TreeMap<String, Script> scripts = new TreeMap<>();
@@ -419,18 +433,120 @@ public final class InMemorySchedulerStore implements SchedulerStore {
       if (old == null || old.status() != expectedStatus || old.version() != expectedVersion) {
         return Optional.empty();
       }
-      if (!old.fireKey().equals(next.fireKey())
-          || !Objects.equals(old.scheduleId(), next.scheduleId())
-          || old.sequence() != next.sequence()) {
-        throw new ValidationException(
-            "next", "keep the job's schedule id, fire key and sequence", next.fireKey());
-      }
+      checkIdentity(old, next);
       Job stored = next.toBuilder().version(expectedVersion + 1).build();
       jobs.put(stored.id(), stored);
       reindex(old, stored);
       return Optional.of(stored);
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public Optional<Job> transition(
+      Job next, JobStatus expectedStatus, long expectedVersion, List<Job> follow) {
+    Objects.requireNonNull(next, "next");
+    Objects.requireNonNull(expectedStatus, "expectedStatus");
+    List<Job> given = List.copyOf(Objects.requireNonNull(follow, "follow"));
+    lock.writeLock().lock();
+    try {
+      Job old = jobs.get(next.id());
+      if (old == null || old.status() != expectedStatus || old.version() != expectedVersion) {
+        return Optional.empty();
+      }
+      checkIdentity(old, next);
+      Job stored = next.toBuilder().version(expectedVersion + 1).build();
+      jobs.put(stored.id(), stored);
+      reindex(old, stored);
+      for (Job j : given) {
+        insertLocked(j);
+      }
+      return Optional.of(stored);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public ClaimOutcome claim(
+      Job running, JobStatus expectedStatus, long expectedVersion, Limits limits) {
+    Objects.requireNonNull(running, "running");
+    Objects.requireNonNull(expectedStatus, "expectedStatus");
+    Objects.requireNonNull(limits, "limits");
+    if (running.status() != JobStatus.RUNNING) {
+      throw new ValidationException("running.status", "be RUNNING", running.status());
+    }
+    if (!expectedStatus.isPending()) {
+      throw new ValidationException("expectedStatus", "be QUEUED or WAITING", expectedStatus);
+    }
+    lock.writeLock().lock();
+    try {
+      Job old = jobs.get(running.id());
+      if (old == null || old.status() != expectedStatus || old.version() != expectedVersion) {
+        return new ClaimOutcome.Lost();
+      }
+      checkIdentity(old, running);
+      ClaimOutcome.Limited full = fullLimit(running, limits);
+      if (full != null) {
+        return full;
+      }
+      Job stored = running.toBuilder().version(expectedVersion + 1).build();
+      jobs.put(stored.id(), stored);
+      reindex(old, stored);
+      return new ClaimOutcome.Claimed(stored);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * @return the first full limit for one more running job like {@code j}, or null if all admit it
+   */
+  private ClaimOutcome.Limited fullLimit(Job j, Limits limits) {
+    long node = runningByNode.getOrDefault(j.nodeId(), 0L);
+    if (!Limits.admits(limits.perNode(), node)) {
+      return new ClaimOutcome.Limited(
+          WaitReason.NODE_LIMIT,
+          "node " + j.nodeId() + " runs " + node + " (limit " + limits.perNode() + ")");
+    }
+    for (String g : j.groups()) {
+      long group = runningByGroup.getOrDefault(g, 0L);
+      if (!Limits.admits(limits.perGroup(), group)) {
+        return new ClaimOutcome.Limited(
+            WaitReason.GROUP_LIMIT,
+            "group " + g + " runs " + group + " (limit " + limits.perGroup() + ")");
+      }
+    }
+    if (j.scheduleId() != null) {
+      long schedule = runningBySchedule.getOrDefault(j.scheduleId(), 0L);
+      if (!Limits.admits(limits.perSchedule(), schedule)) {
+        return new ClaimOutcome.Limited(
+            WaitReason.SCHEDULE_LIMIT,
+            "schedule "
+                + j.scheduleId()
+                + " runs "
+                + schedule
+                + " (limit "
+                + limits.perSchedule()
+                + ")");
+      }
+    }
+    if (!Limits.admits(limits.global(), runningGlobal)) {
+      return new ClaimOutcome.Limited(
+          WaitReason.GLOBAL_LIMIT, runningGlobal + " jobs run (limit " + limits.global() + ")");
+    }
+    return null;
+  }
+
+  private static void checkIdentity(Job old, Job next) {
+    if (!old.fireKey().equals(next.fireKey())
+        || !Objects.equals(old.scheduleId(), next.scheduleId())
+        || old.sequence() != next.sequence()) {
+      throw new ValidationException(
+          "next", "keep the job's schedule id, fire key and sequence", next.fireKey());
     }
   }
 
@@ -660,7 +776,9 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     }
     boolean runningBefore = before == JobStatus.RUNNING;
     boolean runningAfter = after == JobStatus.RUNNING;
-    if (runningBefore != runningAfter || (runningBefore && !old.groups().equals(now.groups()))) {
+    if (runningBefore != runningAfter
+        || (runningBefore
+            && (!old.groups().equals(now.groups()) || !old.owner().equals(now.owner())))) {
       if (runningBefore) {
         countRunning(old, -1);
       }
@@ -759,6 +877,15 @@ public final class InMemorySchedulerStore implements SchedulerStore {
   }
 
   private void countRunning(Job j, long delta) {
+    SeqKey key = new SeqKey(j.sequence(), j.id());
+    if (delta > 0) {
+      runningByOwner.computeIfAbsent(j.owner(), o -> new TreeSet<>(OWNED_ORDER)).add(key);
+    } else {
+      TreeSet<SeqKey> owned = runningByOwner.get(j.owner());
+      if (owned != null && owned.remove(key) && owned.isEmpty()) {
+        runningByOwner.remove(j.owner());
+      }
+    }
     runningGlobal += delta;
     add(runningByNode, j.nodeId(), delta);
     for (String g : j.groups()) {
@@ -776,6 +903,88 @@ public final class InMemorySchedulerStore implements SchedulerStore {
   private static void positive(String field, int value) {
     if (value < 1) {
       throw new ValidationException(field, "be at least 1", value);
+    }
+  }
+
+  // ---------------------------------------------------------------- cluster membership
+
+  /** {@inheritDoc} */
+  @Override
+  public SchedulerInstance heartbeat(String instanceId, Instant now, Instant leaseUntil) {
+    Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(leaseUntil, "leaseUntil");
+    if (instanceId.isBlank()) {
+      throw new ValidationException("instanceId", "not be blank", "\"" + instanceId + "\"");
+    }
+    if (!leaseUntil.isAfter(now)) {
+      throw new ValidationException("leaseUntil", "be after now (" + now + ")", leaseUntil);
+    }
+    lock.writeLock().lock();
+    try {
+      SchedulerInstance old = instances.get(instanceId);
+      SchedulerInstance row =
+          new SchedulerInstance(instanceId, old == null ? now : old.startedAt(), now, leaseUntil);
+      instances.put(instanceId, row);
+      return row;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public List<SchedulerInstance> instances() {
+    lock.readLock().lock();
+    try {
+      return List.copyOf(instances.values());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public boolean removeInstance(String instanceId) {
+    Objects.requireNonNull(instanceId, "instanceId");
+    lock.writeLock().lock();
+    try {
+      return instances.remove(instanceId) != null;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public List<Job> orphaned(Instant now, int limit) {
+    Objects.requireNonNull(now, "now");
+    positive("limit", limit);
+    lock.readLock().lock();
+    try {
+      TreeSet<SeqKey> found = new TreeSet<>(OWNED_ORDER);
+      for (Map.Entry<String, TreeSet<SeqKey>> e : runningByOwner.entrySet()) {
+        SchedulerInstance owner = instances.get(e.getKey());
+        if (owner != null && owner.alive(now)) {
+          continue;
+        }
+        for (SeqKey k : e.getValue()) {
+          if (found.size() == limit) {
+            if (OWNED_ORDER.compare(k, found.last()) >= 0) {
+              break;
+            }
+            found.pollLast();
+          }
+          found.add(k);
+        }
+      }
+      List<Job> result = new ArrayList<>(found.size());
+      for (SeqKey k : found) {
+        result.add(jobs.get(k.id()));
+      }
+      return Collections.unmodifiableList(result);
+    } finally {
+      lock.readLock().unlock();
     }
   }
 

@@ -70,8 +70,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * calling thread, which is how the virtual-time test driver steps the scheduler.
  *
  * <p>Every state change goes through the {@link SchedulerStore} first (fires with its atomic {@code
- * fire}, job changes with its compare-and-set {@code transition}), so instances sharing a store
- * fire each fire key exactly once and agree on limits.
+ * fire}, claims with its {@code claim}, which checks the limits in the same atomic step, job
+ * changes with its compare-and-set {@code transition}), so instances sharing a store fire each fire
+ * key exactly once and agree on limits.
+ *
+ * <h2>Cluster mode</h2>
+ *
+ * <p>Several schedulers (in one process or many) may share one store; each needs its own {@link
+ * Builder#instanceId instance id}. Each instance renews a lease in the store every third of its
+ * {@link Builder#leaseDuration lease duration}, during its passes; {@link #instances()} lists them.
+ * When an instance stops renewing (it crashed, hung, or lost the store) for longer than its lease,
+ * another instance recovers the jobs it was running, per their retry policy: a job with attempts
+ * left is queued again as its next attempt, any other job is recorded {@link JobStatus#FAILED}
+ * ({@link SchedulerEvent.JobRecovered} is published either way). Each claim carries a fencing
+ * token, so the late result of the lost instance is refused, and an instance whose own lease
+ * expired starts no job until it renewed it (then it cancels its runs that were taken over). An
+ * instance restarted with the same id recovers at once the jobs its previous run left running. A
+ * graceful {@link #shutdown(Duration)} removes the instance from the store. The instances' clocks
+ * should agree to well within the lease.
  */
 public final class Scheduler {
 
@@ -79,6 +95,12 @@ public final class Scheduler {
 
   /** The default poll interval: the longest the engine sleeps without a known due instant. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
+
+  /**
+   * The default lease duration: an instance renews its lease every 10 seconds, and its jobs are
+   * recovered by the others 30 seconds after its last renewal.
+   */
+  public static final Duration DEFAULT_LEASE_DURATION = Engine.DEFAULT_LEASE_DURATION;
 
   /** The default history retention: finished jobs are deleted 7 days after they finished. */
   public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(7);
@@ -127,6 +149,7 @@ public final class Scheduler {
         new Engine(
             clock, store, b.nodes, transports, notifiers, bus, b.instanceId, b.maxConcurrentJobs);
     engine.historyRetention(b.historyRetention);
+    engine.leaseDuration(b.leaseDuration);
     if (b.executor == null) {
       executor = Executors.newSingleThreadScheduledExecutor(daemon("scripttask-engine"));
       ownExecutor = true;
@@ -177,6 +200,25 @@ public final class Scheduler {
    */
   public CatalogOperations catalog() {
     return catalog;
+  }
+
+  /**
+   * @return this instance's id, recorded as the owner of the jobs it runs
+   */
+  public String instanceId() {
+    return engine.instanceId();
+  }
+
+  /**
+   * The scheduler instances sharing this scheduler's store (cluster membership), live or not: each
+   * with its start, latest heartbeat and lease expiry, as the store holds them. An instance whose
+   * lease has expired ({@code !instance.alive(now)}) is listed until it comes back, leaves, or is
+   * pruned an hour after its lease expired. This instance appears after its first pass.
+   *
+   * @return the instances ordered by id
+   */
+  public List<SchedulerInstance> instances() {
+    return store.instances();
   }
 
   /**
@@ -255,6 +297,10 @@ public final class Scheduler {
     Duration delay = pollInterval;
     try {
       Optional<Instant> next = engine.tick();
+      Optional<Instant> heartbeat = engine.nextHeartbeat();
+      if (heartbeat.isPresent() && (next.isEmpty() || heartbeat.get().isBefore(next.get()))) {
+        next = heartbeat;
+      }
       if (next.isPresent()) {
         Duration until = Duration.between(clock.instant(), next.get());
         if (until.compareTo(delay) < 0) {
@@ -282,8 +328,9 @@ public final class Scheduler {
   /**
    * Shuts down gracefully: stops firing and dispatching at once (queued jobs stay queued in the
    * store for the next start), lets running jobs finish until {@code grace} has passed (measured on
-   * the monotonic clock), then cancels the remaining ones through their executions and records them
-   * {@link JobStatus#CANCELLED}. Blocks the caller up to the grace. Calling it again does nothing.
+   * the monotonic clock; the lease is renewed meanwhile), then cancels the remaining ones through
+   * their executions and records them {@link JobStatus#CANCELLED}, and removes this instance from
+   * the store's instances. Blocks the caller up to the grace. Calling it again does nothing.
    *
    * @param grace how long running jobs may still take, not negative
    * @throws NullPointerException if {@code grace} is null
@@ -328,6 +375,7 @@ public final class Scheduler {
       }
     }
     engine.cancelStragglers();
+    engine.leave();
     subscription.close();
     synchronized (timerLock) {
       if (timer != null) {
@@ -356,6 +404,7 @@ public final class Scheduler {
     private Executor eventExecutor;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
     private Duration historyRetention = DEFAULT_HISTORY_RETENTION;
+    private Duration leaseDuration = DEFAULT_LEASE_DURATION;
 
     private Builder() {}
 
@@ -442,8 +491,10 @@ public final class Scheduler {
     }
 
     /**
-     * @param id this instance's id, recorded as the owner of the jobs it runs (default: a random
-     *     UUID)
+     * @param id this instance's id, recorded as the owner of the jobs it runs and as its row in the
+     *     store's instances; unique among the instances sharing a store. A fixed id lets a
+     *     restarted instance recover at once the jobs its previous run left running (default: a
+     *     random UUID per scheduler; the jobs are then recovered when the old lease expires)
      * @return this builder
      * @throws NullPointerException if {@code id} is null
      */
@@ -504,6 +555,28 @@ public final class Scheduler {
         throw new ValidationException("historyRetention", "be positive", retention);
       }
       this.historyRetention = retention;
+      return this;
+    }
+
+    /**
+     * How long this instance's lease lasts. The instance renews it every third of this duration (on
+     * the scheduler's clock, during its passes); if it fails to renew for the whole duration (it
+     * crashed, hung, or lost the store), other instances sharing the store recover its running
+     * jobs, and it starts no job until it renews. Shorter leases recover faster and cost more
+     * heartbeats; a lease shorter than the longest pause of a process (a full garbage collection)
+     * or the clock difference between instances makes live jobs look lost.
+     *
+     * @param lease the lease (default {@link #DEFAULT_LEASE_DURATION}), positive
+     * @return this builder
+     * @throws NullPointerException if {@code lease} is null
+     * @throws ValidationException if {@code lease} is zero or negative
+     */
+    public Builder leaseDuration(Duration lease) {
+      Objects.requireNonNull(lease, "lease");
+      if (lease.isNegative() || lease.isZero()) {
+        throw new ValidationException("leaseDuration", "be positive", lease);
+      }
+      this.leaseDuration = lease;
       return this;
     }
 

@@ -179,6 +179,27 @@ public sealed interface SchedulerEvent {
   }
 
   /**
+   * A running job was taken back from the instance that claimed it, because that instance lost its
+   * lease (it stopped heartbeating: crashed, hung, or cut off from the store) or restarted: the job
+   * is stored as a new attempt ({@link JobStatus#QUEUED}, attempt + 1) when it has attempts left,
+   * else {@link JobStatus#FAILED}. Its {@link Job#detail()} says why. A {@link JobFinished} for the
+   * lost attempt follows (outcome {@code FAILED}). The old owner's late result, if it ever comes,
+   * is refused.
+   *
+   * @param at when
+   * @param job the job as stored after the recovery
+   * @param lostOwner the instance that had claimed it
+   */
+  record JobRecovered(Instant at, Job job, String lostOwner) implements SchedulerEvent {
+    /** Checks the fields. */
+    public JobRecovered {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(job, "job");
+      Objects.requireNonNull(lostOwner, "lostOwner");
+    }
+  }
+
+  /**
    * A job was cancelled, queued or running.
    *
    * @param at when

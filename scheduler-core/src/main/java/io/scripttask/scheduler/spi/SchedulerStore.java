@@ -6,6 +6,7 @@ import io.scripttask.scheduler.FireKey;
 import io.scripttask.scheduler.Job;
 import io.scripttask.scheduler.JobQuery;
 import io.scripttask.scheduler.JobStatus;
+import io.scripttask.scheduler.Limits;
 import io.scripttask.scheduler.MaintenanceWindow;
 import io.scripttask.scheduler.NoSuchScheduleException;
 import io.scripttask.scheduler.Page;
@@ -13,11 +14,13 @@ import io.scripttask.scheduler.PageResult;
 import io.scripttask.scheduler.Schedule;
 import io.scripttask.scheduler.ScheduleQuery;
 import io.scripttask.scheduler.ScheduleState;
+import io.scripttask.scheduler.SchedulerInstance;
 import io.scripttask.scheduler.Script;
 import io.scripttask.scheduler.StaleVersionException;
 import io.scripttask.scheduler.ValidationException;
 import io.scripttask.scheduler.Variable;
 import io.scripttask.scheduler.VariableScope;
+import io.scripttask.scheduler.WaitReason;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +36,15 @@ import java.util.Set;
  * is therefore atomic on its own, and the methods that change state under contention are
  * compare-and-set operations: {@link #update} compares the schedule's version, {@link #fire}
  * compares the schedule's next fire time and inserts jobs under the unique {@link FireKey}, and
- * {@link #transition} compares a job's status and version. A caller that loses a race learns it
- * from the return value (or a {@link StaleVersionException}) and re-reads.
+ * {@link #transition} compares a job's status and version, and {@link #claim} does the same
+ * together with the concurrency limits. A caller that loses a race learns it from the return value
+ * (or a {@link StaleVersionException}) and re-reads.
+ *
+ * <p><b>Cluster membership.</b> Each instance keeps a row with a lease ({@link #heartbeat}); a
+ * RUNNING job's {@link Job#owner()} names the instance that claimed it. When the owner's lease has
+ * expired (or its row is gone), {@link #orphaned} lists the job so that a live instance recovers
+ * it; a job's {@link Job#fencingToken()} and version make the late result of the dead owner lose
+ * every compare-and-set afterwards.
  *
  * <p><b>Database shape.</b> Each method is meant to be one or a few indexed statements: schedules
  * keyed by id with an index on {@code (state, next_fire_time)}; jobs keyed by id, a unique index on
@@ -193,6 +203,64 @@ public interface SchedulerStore {
   Optional<Job> transition(Job next, JobStatus expectedStatus, long expectedVersion);
 
   /**
+   * Claims a job for running, atomically with the limit check (contract 6 across a cluster; one
+   * transaction in a database): if the stored job still has {@code expectedStatus} and {@code
+   * expectedVersion}, and the {@link JobStatus#RUNNING} jobs of all schedules and all owners leave
+   * room under {@code limits}, stores {@code running} with version {@code expectedVersion + 1} and
+   * returns {@link ClaimOutcome.Claimed}. The limits are checked in this order, each against the
+   * running jobs at that moment (the job being claimed is not running yet, so it is not among
+   * them), and the first full one is returned as {@link ClaimOutcome.Limited} with nothing changed:
+   *
+   * <ol>
+   *   <li>{@link Limits#perNode()}: running jobs on {@code running.nodeId()} ({@link
+   *       WaitReason#NODE_LIMIT});
+   *   <li>{@link Limits#perGroup()}: for each group of {@code running.groups()} in turn, running
+   *       jobs whose {@link Job#groups()} contain it ({@link WaitReason#GROUP_LIMIT});
+   *   <li>{@link Limits#perSchedule()}: running jobs whose {@link Job#scheduleId()} is {@code
+   *       running.scheduleId()}, skipped when that is {@code null} ({@link
+   *       WaitReason#SCHEDULE_LIMIT});
+   *   <li>{@link Limits#global()}: all running jobs ({@link WaitReason#GLOBAL_LIMIT}).
+   * </ol>
+   *
+   * <p>A limit of {@link Limits#UNLIMITED} (0) is never full. If the stored job is missing or its
+   * status or version differ, returns {@link ClaimOutcome.Lost} (checked before the limits) and
+   * changes nothing. Two concurrent claims (threads or cluster instances) never both fit into the
+   * last free slot of a limit: a database serializes claims on the counted rows, or on a lock row,
+   * in the claim's transaction. Jobs of a dead owner count until they are recovered.
+   *
+   * @param running the new content: status {@link JobStatus#RUNNING}, with owner, start time and
+   *     fencing token; its id names the job, its version is ignored
+   * @param expectedStatus the status the claim is based on: {@link JobStatus#QUEUED} or {@link
+   *     JobStatus#WAITING}
+   * @param expectedVersion the version the claim is based on
+   * @param limits the limits to respect
+   * @return what happened
+   * @throws ValidationException if {@code running} is not RUNNING, {@code expectedStatus} is not
+   *     QUEUED or WAITING, or {@code running} changes the job's identity (schedule id, fire key or
+   *     sequence); checked before anything changes
+   */
+  ClaimOutcome claim(Job running, JobStatus expectedStatus, long expectedVersion, Limits limits);
+
+  /**
+   * Like {@link #transition(Job, JobStatus, long)} and, in the same atomic step (one transaction),
+   * inserts {@code follow} (the jobs of schedules triggered by this job's completion) with version
+   * 0, skipping every job whose fire key or id already exists (or repeats one earlier in the list).
+   * This closes the after-completion crash window: a completion and its downstream jobs are stored
+   * together or not at all.
+   *
+   * @param next the new content; its id names the job, its version is ignored
+   * @param expectedStatus the status the change is based on
+   * @param expectedVersion the version the change is based on
+   * @param follow the jobs to insert with the change; may be empty
+   * @return the stored job, or empty (and nothing inserted) if no job has that id or its status or
+   *     version differ
+   * @throws ValidationException if {@code next} changes the job's identity: schedule id, fire key
+   *     or sequence (checked before anything changes)
+   */
+  Optional<Job> transition(
+      Job next, JobStatus expectedStatus, long expectedVersion, List<Job> follow);
+
+  /**
    * Finds jobs ready to dispatch: status {@link JobStatus#QUEUED} or {@link JobStatus#WAITING} and
    * {@link Job#readyAt()} (the retry time if set, else the due time) {@code <= now}; ordered by
    * priority ({@code CRITICAL} first), then ready time, then sequence, then id (contract 5), at
@@ -280,6 +348,53 @@ public interface SchedulerStore {
    * @return the number, at least 1
    */
   long nextSequence();
+
+  // ---------------------------------------------------------------- cluster membership
+
+  /**
+   * Inserts or refreshes an instance's row, atomically: {@code heartbeatAt = now}, {@code
+   * leaseUntil} as given; {@code startedAt = now} when the row is created, kept when it is
+   * refreshed. The times are the instance's own (its clock); the store keeps no clock.
+   *
+   * @param instanceId the instance
+   * @param now the instance's current time
+   * @param leaseUntil when its lease expires unless renewed; after {@code now}
+   * @return the stored row
+   * @throws ValidationException if {@code instanceId} is blank or {@code leaseUntil} is not after
+   *     {@code now}
+   */
+  SchedulerInstance heartbeat(String instanceId, Instant now, Instant leaseUntil);
+
+  /**
+   * Lists the known instances, live or not: every row {@link #heartbeat} stored and {@link
+   * #removeInstance} did not remove.
+   *
+   * @return the instances ordered by id, an unmodifiable list
+   */
+  List<SchedulerInstance> instances();
+
+  /**
+   * Removes an instance's row (graceful shutdown, or pruning a long-dead instance). Its running
+   * jobs, if any, become {@link #orphaned} at once.
+   *
+   * @param instanceId the instance
+   * @return whether a row existed
+   */
+  boolean removeInstance(String instanceId);
+
+  /**
+   * Finds the jobs a dead instance left behind, for recovery: {@link JobStatus#RUNNING} jobs whose
+   * owner has no live lease at {@code now} (no instance row, or {@code leaseUntil <= now}), ordered
+   * by sequence then id, at most {@code limit}. The result is a snapshot: recover each job with a
+   * compare-and-set {@link #transition}, which fails if its owner finished it or another instance
+   * recovered it first.
+   *
+   * @param now the caller's current time
+   * @param limit the most jobs returned, at least 1
+   * @return the jobs, an unmodifiable list
+   * @throws ValidationException if {@code limit} is below 1
+   */
+  List<Job> orphaned(Instant now, int limit);
 
   // ---------------------------------------------------------------- windows, scripts, variables
 

@@ -8,6 +8,7 @@ import io.scripttask.scheduler.FireKey;
 import io.scripttask.scheduler.Job;
 import io.scripttask.scheduler.JobQuery;
 import io.scripttask.scheduler.JobStatus;
+import io.scripttask.scheduler.Limits;
 import io.scripttask.scheduler.MaintenanceWindow;
 import io.scripttask.scheduler.NoSuchScheduleException;
 import io.scripttask.scheduler.Page;
@@ -17,6 +18,7 @@ import io.scripttask.scheduler.Schedule;
 import io.scripttask.scheduler.ScheduleQuery;
 import io.scripttask.scheduler.ScheduleSpec;
 import io.scripttask.scheduler.ScheduleState;
+import io.scripttask.scheduler.SchedulerInstance;
 import io.scripttask.scheduler.Script;
 import io.scripttask.scheduler.SkipReason;
 import io.scripttask.scheduler.StaleVersionException;
@@ -28,6 +30,7 @@ import io.scripttask.scheduler.Variable;
 import io.scripttask.scheduler.VariableScope;
 import io.scripttask.scheduler.WaitReason;
 import io.scripttask.scheduler.spi.CapturedOutput;
+import io.scripttask.scheduler.spi.ClaimOutcome;
 import io.scripttask.scheduler.spi.FireOutcome;
 import io.scripttask.scheduler.spi.RunningCounts;
 import io.scripttask.scheduler.spi.SchedulerStore;
@@ -46,6 +49,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -1026,6 +1032,523 @@ public abstract class SchedulerStoreContract {
     assertThat(store.removeVariable(VariableScope.NODE, "n1", "REGION")).isFalse();
     assertThat(store.removeVariable(VariableScope.GLOBAL, null, "REGION")).isTrue();
     assertThat(store.variables()).containsExactly(secret);
+  }
+
+  // ------------------------------------------------------------ claims (contract 6)
+
+  /**
+   * @return a queued job of schedule {@code scheduleId} on {@code node} in {@code groups}
+   */
+  private Job insertIn(String id, String scheduleId, String node, long seq, String... groups) {
+    Job j =
+        Job.builder(id, scheduleId, new FireKey(scheduleId, T0.plusSeconds(seq), node))
+            .script(SCRIPT)
+            .sequence(seq)
+            .groups(Set.of(groups))
+            .createdAt(T0)
+            .build();
+    assertThat(store.insert(j)).isTrue();
+    return store.job(id).orElseThrow();
+  }
+
+  private ClaimOutcome claim(Job j, String owner, Limits limits) {
+    return store.claim(j.running(T0, owner, j.sequence() + 100), j.status(), j.version(), limits);
+  }
+
+  private Job claimed(Job j, Limits limits) {
+    ClaimOutcome outcome = claim(j, "inst-1", limits);
+    assertThat(outcome).isInstanceOf(ClaimOutcome.Claimed.class);
+    return ((ClaimOutcome.Claimed) outcome).job();
+  }
+
+  private void assertLimited(ClaimOutcome outcome, WaitReason reason) {
+    assertThat(outcome).isInstanceOf(ClaimOutcome.Limited.class);
+    ClaimOutcome.Limited limited = (ClaimOutcome.Limited) outcome;
+    assertThat(limited.reason()).isEqualTo(reason);
+    assertThat(limited.detail()).isNotBlank();
+  }
+
+  @Test
+  void claimStoresTheRunningJobWithTheNextVersionWhenTheLimitsLeaveRoom() {
+    Job j = insertQueued("j1", "a", T0, "n1", 1);
+    ClaimOutcome outcome =
+        store.claim(j.running(T0, "inst-1", 7), JobStatus.QUEUED, 0, Limits.perNode(1));
+    assertThat(outcome).isInstanceOf(ClaimOutcome.Claimed.class);
+    Job stored = ((ClaimOutcome.Claimed) outcome).job();
+    assertThat(stored.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(stored.version()).isEqualTo(1);
+    assertThat(stored.owner()).isEqualTo("inst-1");
+    assertThat(stored.fencingToken()).isEqualTo(7);
+    assertThat(stored.startedAt()).isEqualTo(T0);
+    assertThat(store.job("j1")).contains(stored);
+    assertThat(store.runningCounts().node("n1")).isEqualTo(1);
+    assertThat(store.dispatchable(T0.plusSeconds(60), 10)).isEmpty();
+  }
+
+  @Test
+  void claimOfAWaitingJobClearsItsWaitReason() {
+    Job j = insertQueued("j1", "a", T0, "n1", 1);
+    Job waiting =
+        store
+            .transition(j.waiting(WaitReason.NODE_LIMIT, "full"), JobStatus.QUEUED, 0)
+            .orElseThrow();
+    Job stored = claimed(waiting, Limits.NONE);
+    assertThat(stored.version()).isEqualTo(2);
+    assertThat(stored.waitReason()).isNull();
+    assertThat(store.countByStatus().get(JobStatus.WAITING)).isZero();
+  }
+
+  @Test
+  void claimOfAChangedOrMissingJobIsLostAndChangesNothing() {
+    Job j = insertQueued("j1", "a", T0, "n1", 1);
+    assertThat(store.claim(j.running(T0, "inst-1", 7), JobStatus.QUEUED, 1, Limits.NONE))
+        .isInstanceOf(ClaimOutcome.Lost.class);
+    assertThat(store.claim(j.running(T0, "inst-1", 7), JobStatus.WAITING, 0, Limits.NONE))
+        .isInstanceOf(ClaimOutcome.Lost.class);
+    Job ghost = job("ghost", "a", T0, "n9", Priority.NORMAL, 9);
+    assertThat(store.claim(ghost.running(T0, "inst-1", 8), JobStatus.QUEUED, 0, Limits.NONE))
+        .isInstanceOf(ClaimOutcome.Lost.class);
+    assertThat(store.job("j1")).contains(j);
+    assertThat(store.job("ghost")).isEmpty();
+
+    claimed(j, Limits.NONE);
+    assertThat(claim(j, "inst-2", Limits.NONE)).isInstanceOf(ClaimOutcome.Lost.class);
+    assertThat(store.job("j1").orElseThrow().owner()).isEqualTo("inst-1");
+  }
+
+  @Test
+  void claimOfAChangedJobIsLostEvenWhenALimitIsFull() {
+    claimed(insertIn("r", "a", "n1", 1, "g"), Limits.NONE);
+    Job j = insertIn("q", "a", "n1", 2, "g");
+    assertThat(store.claim(j.running(T0, "inst-1", 9), JobStatus.QUEUED, 5, Limits.perNode(1)))
+        .isInstanceOf(ClaimOutcome.Lost.class);
+  }
+
+  @Test
+  void claimRejectsContentThatIsNotRunningAPendingExpectedStatusOrAChangedIdentity() {
+    Job j = insertQueued("j1", "a", T0, "n1", 1);
+    assertThatThrownBy(() -> store.claim(j, JobStatus.QUEUED, 0, Limits.NONE))
+        .isInstanceOf(ValidationException.class);
+    assertThatThrownBy(
+            () -> store.claim(j.running(T0, "inst-1", 1), JobStatus.RUNNING, 0, Limits.NONE))
+        .isInstanceOf(ValidationException.class);
+    Job moved =
+        Job.builder("j1", "a", new FireKey("a", T0, "n2"))
+            .script(SCRIPT)
+            .sequence(1)
+            .build()
+            .running(T0, "inst-1", 1);
+    assertThatThrownBy(() -> store.claim(moved, JobStatus.QUEUED, 0, Limits.NONE))
+        .isInstanceOf(ValidationException.class);
+    assertThat(store.job("j1")).contains(j);
+  }
+
+  @Test
+  void claimIsLimitedByTheRunningJobsOfAnyScheduleOnTheNode() {
+    claimed(insertIn("other", "b", "n1", 1, "g1"), Limits.NONE);
+    Job j = insertIn("j", "a", "n1", 2, "g2");
+    assertLimited(claim(j, "inst-2", Limits.perNode(1)), WaitReason.NODE_LIMIT);
+    assertThat(store.job("j")).contains(j);
+    assertThat(store.runningCounts().global()).isEqualTo(1);
+    assertThat(claim(j, "inst-2", Limits.perNode(2))).isInstanceOf(ClaimOutcome.Claimed.class);
+  }
+
+  @Test
+  void claimIsLimitedByTheRunningJobsOfEachGroupOfTheNode() {
+    claimed(insertIn("other", "b", "n1", 1, "web"), Limits.NONE);
+    Job j = insertIn("j", "a", "n2", 2, "db", "web");
+    assertLimited(claim(j, "inst-2", Limits.NONE.perGroup(1)), WaitReason.GROUP_LIMIT);
+    assertThat(store.job("j")).contains(j);
+    Job k = insertIn("k", "a", "n3", 3, "db");
+    assertThat(claim(k, "inst-2", Limits.NONE.perGroup(1)))
+        .isInstanceOf(ClaimOutcome.Claimed.class);
+    assertLimited(claim(j, "inst-2", Limits.NONE.perGroup(1)), WaitReason.GROUP_LIMIT);
+    assertThat(claim(j, "inst-2", Limits.NONE.perGroup(2)))
+        .isInstanceOf(ClaimOutcome.Claimed.class);
+    assertThat(store.runningCounts().group("web")).isEqualTo(2);
+  }
+
+  @Test
+  void claimIsLimitedByTheRunningJobsOfTheScheduleOnAnyNode() {
+    claimed(insertIn("first", "a", "n1", 1, "g1"), Limits.NONE);
+    Job j = insertIn("j", "a", "n2", 2, "g2");
+    assertLimited(claim(j, "inst-2", Limits.NONE.perSchedule(1)), WaitReason.SCHEDULE_LIMIT);
+    assertThat(store.job("j")).contains(j);
+    Job other = insertIn("other", "b", "n3", 3, "g3");
+    assertThat(claim(other, "inst-2", Limits.NONE.perSchedule(1)))
+        .isInstanceOf(ClaimOutcome.Claimed.class);
+  }
+
+  @Test
+  void claimOfABareAdHocJobSkipsTheScheduleLimit() {
+    claimed(insertIn("first", "a", "n1", 1, "g1"), Limits.NONE);
+    Job bare =
+        Job.builder("bare", null, FireKey.adHoc("bare", T0, "n2"))
+            .script(SCRIPT)
+            .triggeredBy(TriggeredBy.user("alice"))
+            .sequence(2)
+            .createdAt(T0)
+            .build();
+    assertThat(store.insert(bare)).isTrue();
+    assertThat(claim(store.job("bare").orElseThrow(), "inst-1", Limits.NONE.perSchedule(1)))
+        .isInstanceOf(ClaimOutcome.Claimed.class);
+  }
+
+  @Test
+  void claimIsLimitedByAllRunningJobsUnderTheGlobalLimit() {
+    claimed(insertIn("a1", "a", "n1", 1, "g1"), Limits.NONE);
+    claimed(insertIn("b1", "b", "n2", 2, "g2"), Limits.NONE);
+    Job j = insertIn("j", "c", "n3", 3, "g3");
+    assertLimited(claim(j, "inst-2", Limits.NONE.global(2)), WaitReason.GLOBAL_LIMIT);
+    assertThat(store.job("j")).contains(j);
+    assertThat(claim(j, "inst-2", Limits.NONE.global(3))).isInstanceOf(ClaimOutcome.Claimed.class);
+  }
+
+  @Test
+  void claimReportsTheFirstFullLimitInTheOrderNodeGroupScheduleGlobal() {
+    claimed(insertIn("r", "a", "n1", 1, "g"), Limits.NONE);
+    Job j = insertIn("j", "a", "n1", 2, "g");
+    Limits all = new Limits(1, 1, 1, 1);
+    assertLimited(claim(j, "inst-1", all), WaitReason.NODE_LIMIT);
+    assertLimited(claim(j, "inst-1", all.withPerNode(0)), WaitReason.GROUP_LIMIT);
+    assertLimited(claim(j, "inst-1", new Limits(0, 0, 1, 1)), WaitReason.SCHEDULE_LIMIT);
+    assertLimited(claim(j, "inst-1", new Limits(0, 0, 0, 1)), WaitReason.GLOBAL_LIMIT);
+    assertThat(store.job("j")).contains(j);
+    assertThat(claim(j, "inst-1", new Limits(0, 0, 0, 0))).isInstanceOf(ClaimOutcome.Claimed.class);
+  }
+
+  @Test
+  void claimFreesTheSlotOfAJobThatStoppedRunning() {
+    Job r = claimed(insertIn("r", "a", "n1", 1, "g"), Limits.NONE);
+    Job j = insertIn("j", "a", "n1", 2, "g");
+    assertLimited(claim(j, "inst-1", Limits.perNode(1)), WaitReason.NODE_LIMIT);
+    store.transition(
+        r.finished(JobStatus.SUCCEEDED, 0, CapturedOutput.EMPTY, CapturedOutput.EMPTY, T0),
+        JobStatus.RUNNING,
+        r.version());
+    assertThat(claim(j, "inst-1", Limits.perNode(1))).isInstanceOf(ClaimOutcome.Claimed.class);
+  }
+
+  /** One case of {@link #concurrentClaimsFromManyThreadsNeverExceedALimit}. */
+  private record LimitCase(Limits limits, long max, ToLongFunction<RunningCounts> count) {}
+
+  /**
+   * Many threads (cluster instances) claim from one pool of jobs under one limit at a time, and
+   * finish what they claimed, reading the running counts after each claim. The limit never
+   * overflows and every job runs exactly once.
+   */
+  @Test
+  void concurrentClaimsFromManyThreadsNeverExceedALimit() throws Exception {
+    List<LimitCase> cases =
+        List.of(
+            new LimitCase(Limits.perNode(2), 2, c -> c.node("n1")),
+            new LimitCase(Limits.NONE.perGroup(3), 3, c -> c.group("shared")),
+            new LimitCase(Limits.NONE.perSchedule(2), 2, c -> c.schedule("s")),
+            new LimitCase(Limits.NONE.global(3), 3, RunningCounts::global));
+    for (int round = 1; round <= cases.size(); round++) {
+      LimitCase c = cases.get(round - 1);
+      List<Job> pool = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        // one node for the node case, one schedule for the schedule case; spread otherwise
+        String node = round == 1 ? "n1" : "n" + (i % 7);
+        String schedule = round == 3 ? "s" : "s" + (i % 5);
+        pool.add(insertIn("c" + round + "-" + i, schedule, node, round * 1000L + i, "shared"));
+      }
+      AtomicLong maxSeen = new AtomicLong();
+      AtomicLong claims = new AtomicLong();
+      List<Integer> ran = new ArrayList<>();
+      race(
+          raceThreads(),
+          () -> {
+            String me = "inst-" + Thread.currentThread().getId();
+            int mine = 0;
+            boolean pending = true;
+            for (int pass = 0; pending && pass < 10_000; pass++) {
+              pending = false;
+              for (Job j : pool) {
+                Job current = store.job(j.id()).orElseThrow();
+                if (!current.status().isPending()) {
+                  continue;
+                }
+                pending = true;
+                ClaimOutcome o =
+                    store.claim(
+                        current.running(T0, me, store.nextSequence()),
+                        current.status(),
+                        current.version(),
+                        c.limits());
+                if (o instanceof ClaimOutcome.Claimed won) {
+                  claims.incrementAndGet();
+                  maxSeen.accumulateAndGet(c.count().applyAsLong(store.runningCounts()), Math::max);
+                  mine++;
+                  Job r = won.job();
+                  store.transition(
+                      r.finished(
+                          JobStatus.SUCCEEDED, 0, CapturedOutput.EMPTY, CapturedOutput.EMPTY, T0),
+                      JobStatus.RUNNING,
+                      r.version());
+                }
+              }
+            }
+            return mine;
+          },
+          ran);
+      assertThat(maxSeen.get()).isBetween(1L, c.max());
+      assertThat(claims.get()).isEqualTo(pool.size());
+      assertThat(ran.stream().mapToInt(Integer::intValue).sum()).isEqualTo(pool.size());
+      for (Job j : pool) {
+        assertThat(store.job(j.id()).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+      }
+    }
+  }
+
+  @Test
+  void concurrentClaimsOfTheLastFreeSlotLetExactlyOneIn() throws Exception {
+    for (int round = 0; round < 25; round++) {
+      List<Job> candidates = new ArrayList<>();
+      for (int i = 0; i < raceThreads(); i++) {
+        candidates.add(insertIn("last" + round + "-" + i, "a", "n" + round, round * 100L + i, "g"));
+      }
+      AtomicInteger next = new AtomicInteger();
+      List<ClaimOutcome> outcomes = new ArrayList<>();
+      race(
+          raceThreads(),
+          () -> {
+            Job j = candidates.get(next.getAndIncrement());
+            return store.claim(
+                j.running(T0, "inst-" + Thread.currentThread().getId(), j.sequence()),
+                JobStatus.QUEUED,
+                j.version(),
+                Limits.perNode(1));
+          },
+          outcomes);
+      assertThat(outcomes.stream().filter(o -> o instanceof ClaimOutcome.Claimed).count())
+          .isEqualTo(1);
+      assertThat(outcomes.stream().filter(o -> o instanceof ClaimOutcome.Limited).count())
+          .isEqualTo(raceThreads() - 1L);
+      assertThat(store.runningCounts().node("n" + round)).isEqualTo(1);
+    }
+  }
+
+  // ------------------------------------------------------------ transition with follow-up jobs
+
+  @Test
+  void transitionWithFollowStoresTheChangeAndTheFollowJobsTogether() {
+    Job r = finishRunning(insertQueued("up", "a", T0, "n1", 1));
+    Job done = r.finished(JobStatus.SUCCEEDED, 0, CapturedOutput.EMPTY, CapturedOutput.EMPTY, T0);
+    Job down1 = job("down1", "b", T0.plusSeconds(5), "n1", Priority.NORMAL, 2);
+    Job down2 =
+        job("down2", "c", T0.plusSeconds(5), "n1", Priority.HIGH, 3).toBuilder().version(4).build();
+    Optional<Job> stored =
+        store.transition(done, JobStatus.RUNNING, r.version(), List.of(down1, down2));
+    assertThat(stored).isPresent();
+    assertThat(stored.get().status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(stored.get().version()).isEqualTo(r.version() + 1);
+    assertThat(store.job("up")).isEqualTo(stored);
+    assertThat(store.job("down1")).contains(down1);
+    assertThat(store.job("down2").orElseThrow().version()).isZero();
+    assertThat(store.dispatchable(T0.plusSeconds(5), 10))
+        .extracting(Job::id)
+        .containsExactly("down2", "down1");
+  }
+
+  @Test
+  void transitionWithFollowInsertsNothingWhenTheCompareAndSetFails() {
+    Job r = finishRunning(insertQueued("up", "a", T0, "n1", 1));
+    Job done = r.finished(JobStatus.SUCCEEDED, 0, CapturedOutput.EMPTY, CapturedOutput.EMPTY, T0);
+    Job down = job("down", "b", T0.plusSeconds(5), "n1", Priority.NORMAL, 2);
+    assertThat(store.transition(done, JobStatus.RUNNING, r.version() + 1, List.of(down))).isEmpty();
+    assertThat(store.transition(done, JobStatus.QUEUED, r.version(), List.of(down))).isEmpty();
+    Job ghost = job("ghost", "a", T0, "n9", Priority.NORMAL, 9);
+    assertThat(store.transition(ghost, JobStatus.QUEUED, 0, List.of(down))).isEmpty();
+    assertThat(store.job("down")).isEmpty();
+    assertThat(store.job("up")).contains(r);
+  }
+
+  @Test
+  void transitionWithFollowSkipsFollowJobsWhoseFireKeyOrIdExists() {
+    Job r = finishRunning(insertQueued("up", "a", T0, "n1", 1));
+    insertQueued("existing", "b", T0.plusSeconds(5), "n1", 2);
+    Job done = r.finished(JobStatus.SUCCEEDED, 0, CapturedOutput.EMPTY, CapturedOutput.EMPTY, T0);
+    List<Job> follow =
+        List.of(
+            job("same-key", "b", T0.plusSeconds(5), "n1", Priority.NORMAL, 3),
+            job("existing", "c", T0.plusSeconds(5), "n1", Priority.NORMAL, 4),
+            job("fresh", "c", T0.plusSeconds(5), "n2", Priority.NORMAL, 5),
+            job("fresh-again", "c", T0.plusSeconds(5), "n2", Priority.NORMAL, 6));
+    assertThat(store.transition(done, JobStatus.RUNNING, r.version(), follow)).isPresent();
+    assertThat(store.job("same-key")).isEmpty();
+    assertThat(store.job("existing").orElseThrow().scheduleId()).isEqualTo("b");
+    assertThat(store.job("fresh")).isPresent();
+    assertThat(store.job("fresh-again")).isEmpty();
+    assertThat(store.jobs(JobQuery.all(), Page.first(10)).items()).hasSize(3);
+  }
+
+  @Test
+  void transitionWithFollowRefusesToChangeAJobsIdentityAndInsertsNothing() {
+    insertQueued("j1", "a", T0, "n1", 1);
+    Job moved =
+        Job.builder("j1", "a", new FireKey("a", T0, "n2")).script(SCRIPT).sequence(1).build();
+    Job down = job("down", "b", T0.plusSeconds(5), "n1", Priority.NORMAL, 2);
+    assertThatThrownBy(() -> store.transition(moved, JobStatus.QUEUED, 0, List.of(down)))
+        .isInstanceOf(ValidationException.class);
+    assertThat(store.job("down")).isEmpty();
+  }
+
+  @Test
+  void concurrentCompletionsWithTheSameFollowJobStoreItOnce() throws Exception {
+    for (int round = 0; round < 25; round++) {
+      Job r = finishRunning(insertQueued("up" + round, "a", T0.plusSeconds(round), "n1", round));
+      Job done = r.finished(JobStatus.SUCCEEDED, 0, CapturedOutput.EMPTY, CapturedOutput.EMPTY, T0);
+      List<Optional<Job>> results = new ArrayList<>();
+      int at = round;
+      race(
+          raceThreads(),
+          () ->
+              store.transition(
+                  done,
+                  JobStatus.RUNNING,
+                  r.version(),
+                  List.of(
+                      job(
+                          "down" + at + "-" + Thread.currentThread().getId(),
+                          "b",
+                          T0.plusSeconds(at),
+                          "n1",
+                          Priority.NORMAL,
+                          1000 + at))),
+          results);
+      assertThat(results.stream().filter(Optional::isPresent).count()).isEqualTo(1);
+      assertThat(
+              store.jobs(JobQuery.all().schedule("b"), Page.first(100)).items().stream()
+                  .filter(j -> j.fireKey().fireTime().equals(T0.plusSeconds(at))))
+          .hasSize(1);
+    }
+  }
+
+  // ------------------------------------------------------------ cluster membership
+
+  @Test
+  void heartbeatCreatesTheRowThenRefreshesItKeepingTheStartTime() {
+    SchedulerInstance first = store.heartbeat("inst-1", T0, T0.plusSeconds(30));
+    assertThat(first).isEqualTo(new SchedulerInstance("inst-1", T0, T0, T0.plusSeconds(30)));
+    SchedulerInstance again = store.heartbeat("inst-1", T0.plusSeconds(10), T0.plusSeconds(40));
+    assertThat(again)
+        .isEqualTo(new SchedulerInstance("inst-1", T0, T0.plusSeconds(10), T0.plusSeconds(40)));
+    assertThat(store.instances()).containsExactly(again);
+    assertThat(again.alive(T0.plusSeconds(39))).isTrue();
+    assertThat(again.alive(T0.plusSeconds(40))).isFalse();
+  }
+
+  @Test
+  void heartbeatRejectsABlankIdOrALeaseNotAfterNow() {
+    assertThatThrownBy(() -> store.heartbeat(" ", T0, T0.plusSeconds(30)))
+        .isInstanceOf(ValidationException.class);
+    assertThatThrownBy(() -> store.heartbeat("inst-1", T0, T0))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageStartingWith("leaseUntil must be after now");
+    assertThat(store.instances()).isEmpty();
+  }
+
+  @Test
+  void instancesListsEveryRowByIdUntilItIsRemoved() {
+    store.heartbeat("inst-b", T0, T0.plusSeconds(30));
+    store.heartbeat("inst-a", T0.plusSeconds(1), T0.plusSeconds(2));
+    store.heartbeat("inst-c", T0, T0.plusSeconds(30));
+    assertThat(store.instances())
+        .extracting(SchedulerInstance::id)
+        .containsExactly("inst-a", "inst-b", "inst-c");
+    assertThat(store.removeInstance("inst-b")).isTrue();
+    assertThat(store.removeInstance("inst-b")).isFalse();
+    assertThat(store.removeInstance("ghost")).isFalse();
+    assertThat(store.instances())
+        .extracting(SchedulerInstance::id)
+        .containsExactly("inst-a", "inst-c");
+    assertThatThrownBy(() -> store.instances().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    SchedulerInstance back = store.heartbeat("inst-b", T0.plusSeconds(50), T0.plusSeconds(80));
+    assertThat(back.startedAt()).isEqualTo(T0.plusSeconds(50));
+  }
+
+  private Job runningOf(String id, String owner, long seq) {
+    Job j = insertQueued(id, "a", T0.plusSeconds(seq), "n" + seq, seq);
+    return store.transition(j.running(T0, owner, seq), JobStatus.QUEUED, 0).orElseThrow();
+  }
+
+  @Test
+  void orphanedListsRunningJobsOfOwnersWithoutARowOrWithAnExpiredLease() {
+    Instant now = T0.plusSeconds(100);
+    store.heartbeat("live", T0.plusSeconds(90), now.plusSeconds(1));
+    store.heartbeat("expired", T0, now.minusSeconds(1));
+    store.heartbeat("ends-now", T0, now);
+    runningOf("j-live", "live", 1);
+    runningOf("j-expired", "expired", 2);
+    runningOf("j-gone", "gone", 3);
+    runningOf("j-ends-now", "ends-now", 4);
+    insertQueued("j-queued", "a", T0, "n9", 5);
+    Job finished = runningOf("j-finished", "gone", 6);
+    store.transition(
+        finished.finished(JobStatus.FAILED, 1, CapturedOutput.EMPTY, CapturedOutput.EMPTY, now),
+        JobStatus.RUNNING,
+        finished.version());
+
+    assertThat(store.orphaned(now, 10))
+        .extracting(Job::id)
+        .containsExactly("j-expired", "j-gone", "j-ends-now");
+    assertThat(store.orphaned(now.minusSeconds(2), 10))
+        .extracting(Job::id)
+        .containsExactly("j-gone");
+    assertThat(store.orphaned(now.plusSeconds(1), 10))
+        .extracting(Job::id)
+        .containsExactly("j-live", "j-expired", "j-gone", "j-ends-now");
+  }
+
+  @Test
+  void orphanedIsOrderedBySequenceAcrossOwnersAndHonoursTheLimit() {
+    runningOf("j5", "x", 5);
+    runningOf("j2", "y", 2);
+    runningOf("j9", "x", 9);
+    runningOf("j1", "z", 1);
+    runningOf("j7", "y", 7);
+    assertThat(store.orphaned(T0, 10))
+        .extracting(Job::id)
+        .containsExactly("j1", "j2", "j5", "j7", "j9");
+    assertThat(store.orphaned(T0, 3)).extracting(Job::id).containsExactly("j1", "j2", "j5");
+    assertThat(store.orphaned(T0, 1)).extracting(Job::id).containsExactly("j1");
+    assertThatThrownBy(() -> store.orphaned(T0, 0)).isInstanceOf(ValidationException.class);
+    assertThatThrownBy(() -> store.orphaned(T0, 10).clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void orphanedFollowsRenewalsRemovalsAndRecoveries() {
+    store.heartbeat("a", T0, T0.plusSeconds(30));
+    Job j = runningOf("j1", "a", 1);
+    assertThat(store.orphaned(T0.plusSeconds(29), 10)).isEmpty();
+    assertThat(store.orphaned(T0.plusSeconds(30), 10)).containsExactly(j);
+    store.heartbeat("a", T0.plusSeconds(25), T0.plusSeconds(55));
+    assertThat(store.orphaned(T0.plusSeconds(30), 10)).isEmpty();
+    store.removeInstance("a");
+    assertThat(store.orphaned(T0.plusSeconds(30), 10)).containsExactly(j);
+    Job recovered =
+        store
+            .transition(
+                j.toBuilder().maxAttempts(2).build().retryAt(T0.plusSeconds(30)),
+                JobStatus.RUNNING,
+                j.version())
+            .orElseThrow();
+    assertThat(recovered.owner()).isNull();
+    assertThat(store.orphaned(T0.plusSeconds(30), 10)).isEmpty();
+    Job reclaimed =
+        store
+            .transition(
+                recovered.running(T0.plusSeconds(31), "b", 99),
+                JobStatus.QUEUED,
+                recovered.version())
+            .orElseThrow();
+    assertThat(store.orphaned(T0.plusSeconds(31), 10)).containsExactly(reclaimed);
+    store.heartbeat("b", T0.plusSeconds(31), T0.plusSeconds(61));
+    assertThat(store.orphaned(T0.plusSeconds(31), 10)).isEmpty();
   }
 
   // ------------------------------------------------------------ snapshots

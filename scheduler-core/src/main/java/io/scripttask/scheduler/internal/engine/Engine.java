@@ -23,6 +23,7 @@ import io.scripttask.scheduler.ScheduleSpec;
 import io.scripttask.scheduler.ScheduleState;
 import io.scripttask.scheduler.SchedulerEvent;
 import io.scripttask.scheduler.SchedulerException;
+import io.scripttask.scheduler.SchedulerInstance;
 import io.scripttask.scheduler.Script;
 import io.scripttask.scheduler.SkipReason;
 import io.scripttask.scheduler.StaleVersionException;
@@ -35,6 +36,7 @@ import io.scripttask.scheduler.WaitReason;
 import io.scripttask.scheduler.WindowPolicy;
 import io.scripttask.scheduler.internal.events.EventBus;
 import io.scripttask.scheduler.spi.CapturedOutput;
+import io.scripttask.scheduler.spi.ClaimOutcome;
 import io.scripttask.scheduler.spi.Execution;
 import io.scripttask.scheduler.spi.ExecutionRequest;
 import io.scripttask.scheduler.spi.ExecutionResult;
@@ -63,10 +65,12 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The engine: one {@link #tick()} completes finished runs, fires due schedules and dispatches ready
- * jobs. All engine state is guarded by this object's monitor: {@link #tick()} and the operations
- * run under it, so they never interleave. Transport results arrive on transport threads and are
- * only queued there; the next tick handles them. Not API.
+ * The engine: one {@link #tick()} renews this instance's lease and recovers the jobs of lost
+ * instances (every third of the lease), completes finished runs, fires due schedules and dispatches
+ * ready jobs (claiming each with the store's limit-checking claim). All engine state is guarded by
+ * this object's monitor: {@link #tick()} and the operations run under it, so they never interleave.
+ * Transport results arrive on transport threads and are only queued there; the next tick handles
+ * them. Not API.
  */
 public final class Engine {
 
@@ -94,6 +98,17 @@ public final class Engine {
 
   private static final int RETENTION_BATCHES_PER_PASS = 5;
 
+  /**
+   * The default lease of an instance: its jobs are recovered this long after its last heartbeat.
+   */
+  public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
+
+  /** How long the row of an instance whose lease expired is kept (visible) before it is pruned. */
+  private static final Duration DEAD_INSTANCE_RETENTION = Duration.ofHours(1);
+
+  /** The most orphaned-job batches recovered per membership step. */
+  private static final int RECOVERY_BATCHES_PER_PASS = 10;
+
   /** The most scripts whose content hash is cached. */
   private static final int MAX_CACHED_HASHES = 1024;
 
@@ -116,6 +131,19 @@ public final class Engine {
   private boolean stopping;
 
   private volatile Duration historyRetention = DEFAULT_HISTORY_RETENTION;
+
+  private volatile Duration leaseDuration = DEFAULT_LEASE_DURATION;
+
+  /**
+   * Until when this instance's last successful heartbeat holds its lease; null before the first.
+   */
+  private Instant leaseUntil;
+
+  /** When the next heartbeat (and recovery step) is due; null: on the next pass. */
+  private Instant nextHeartbeatAt;
+
+  /** Whether the jobs a previous run of this instance id left RUNNING were recovered. */
+  private boolean leftoversRecovered;
 
   /** When the next retention pass may run; null: on the next pass. */
   private Instant nextRetentionAt;
@@ -211,15 +239,55 @@ public final class Engine {
     while (!wakeups.isEmpty() && !wakeups.first().isAfter(now)) {
       wakeups.pollFirst();
     }
+    if (!stopping) {
+      membership(now);
+    }
     drainCompletions(now);
     if (!stopping) {
       windowEvents(now);
       releaseWaiters(now);
       fireDue(now);
-      dispatch(now);
+      if (holdsLease(now)) {
+        dispatch(now);
+      } else {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "instance "
+                + instanceId
+                + " holds no lease (last renewed until "
+                + leaseUntil
+                + ")"
+                + ": not starting jobs until a heartbeat succeeds");
+      }
       applyRetention(now);
     }
     return nextWake(now);
+  }
+
+  /**
+   * Sets the lease: an instance renews it every third of it (on the engine's clock, during its
+   * passes), and the jobs of an instance whose lease expired are recovered by the others.
+   * Thread-safe.
+   *
+   * @param lease the lease, positive
+   */
+  public void leaseDuration(Duration lease) {
+    this.leaseDuration = Objects.requireNonNull(lease, "lease");
+  }
+
+  /**
+   * @return this instance's id, the owner recorded on the jobs it claims
+   */
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /**
+   * @return when the next heartbeat is due on the engine's clock, or empty if it is due at once; a
+   *     host running passes by itself must run one by then to keep the lease
+   */
+  public synchronized Optional<Instant> nextHeartbeat() {
+    return Optional.ofNullable(nextHeartbeatAt);
   }
 
   /**
@@ -253,6 +321,198 @@ public final class Engine {
       LOG.log(System.Logger.Level.WARNING, "deleting old job history failed", e);
     }
     nextRetentionAt = more ? null : now.plus(RETENTION_INTERVAL);
+  }
+
+  // =================================================================== cluster membership
+
+  private boolean holdsLease(Instant now) {
+    return leaseUntil != null && leaseUntil.isAfter(now);
+  }
+
+  /**
+   * The membership step, every third of the lease (on the engine's clock): renews this instance's
+   * lease; if it had expired, cancels the runs whose claims another instance took meanwhile; on the
+   * first step, recovers the jobs a previous run of this instance id left RUNNING; then recovers
+   * the jobs of instances whose lease expired, and prunes long-dead instance rows. A failed
+   * heartbeat is retried on the next pass; until one succeeds and while the lease is expired,
+   * nothing is dispatched.
+   */
+  private void membership(Instant now) {
+    if (nextHeartbeatAt != null && now.isBefore(nextHeartbeatAt)) {
+      return;
+    }
+    boolean lapsed = leaseUntil != null && !leaseUntil.isAfter(now);
+    if (!heartbeat(now)) {
+      return;
+    }
+    try {
+      if (lapsed) {
+        cancelLostRuns(now);
+      }
+      if (!leftoversRecovered) {
+        recoverLeftovers(now);
+        leftoversRecovered = true;
+      }
+      recoverOrphans(now);
+      pruneDeadInstances(now);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "recovering the jobs of lost instances failed", e);
+    }
+  }
+
+  /**
+   * Renews the lease.
+   *
+   * @return whether the store took the heartbeat
+   */
+  private boolean heartbeat(Instant now) {
+    Duration lease = leaseDuration;
+    try {
+      SchedulerInstance row = store.heartbeat(instanceId, now, now.plus(lease));
+      leaseUntil = row.leaseUntil();
+      nextHeartbeatAt = now.plus(lease.dividedBy(3));
+      return true;
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "heartbeat of instance " + instanceId + " failed; lease held until " + leaseUntil,
+          e);
+      nextHeartbeatAt = null;
+      return false;
+    }
+  }
+
+  /**
+   * After this instance's lease expired (it was blocked or cut off from the store), other instances
+   * may have recovered its running jobs and started them again: the runs whose claim is gone (the
+   * stored job is no longer RUNNING under this instance's fencing token) are cancelled, and their
+   * results will be refused.
+   */
+  private void cancelLostRuns(Instant now) {
+    for (Running r : new ArrayList<>(running.values())) {
+      Optional<Job> stored = store.job(r.job().id());
+      boolean ours =
+          stored.isPresent()
+              && stored.get().status() == JobStatus.RUNNING
+              && stored.get().fencingToken() == r.job().fencingToken()
+              && instanceId.equals(stored.get().owner());
+      if (ours) {
+        continue;
+      }
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "instance "
+              + instanceId
+              + " lost its lease before "
+              + now
+              + "; job "
+              + r.job().id()
+              + " was taken over meanwhile: cancelling the local run");
+      if (r.execution() != null) {
+        try {
+          r.execution().cancel();
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "cancel of " + r.job().id() + " threw", e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Recovers the jobs stored as RUNNING under this instance's id that this engine does not run: a
+   * previous process with the same instance id died (or was killed) while they ran.
+   */
+  private void recoverLeftovers(Instant now) {
+    List<Job> leftovers = new ArrayList<>();
+    JobQuery mine = JobQuery.all().statuses(JobStatus.RUNNING).owner(instanceId);
+    Page page = Page.first(BATCH);
+    while (page != null) {
+      PageResult<Job> result = store.jobs(mine, page);
+      for (Job j : result.items()) {
+        if (!running.containsKey(j.id())) {
+          leftovers.add(j);
+        }
+      }
+      page = result.nextPage();
+    }
+    for (Job j : leftovers) {
+      recover(j, "owner " + instanceId + " restarted", now);
+    }
+  }
+
+  /** Recovers the jobs whose owner's lease expired, oldest first, a few batches per step. */
+  private void recoverOrphans(Instant now) {
+    for (int round = 0; round < RECOVERY_BATCHES_PER_PASS; round++) {
+      List<Job> lost = store.orphaned(now, BATCH);
+      int recovered = 0;
+      for (Job j : lost) {
+        if (instanceId.equals(j.owner()) && running.containsKey(j.id())) {
+          continue; // ours, and still running here: the renewed lease covers it
+        }
+        try {
+          if (recover(j, "owner " + j.owner() + " lost its lease", now)) {
+            recovered++;
+          }
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "recovering job " + j.id() + " failed", e);
+        }
+      }
+      if (lost.size() < BATCH || recovered == 0) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Recovers a RUNNING job whose owner is gone, per its retry policy: with attempts left it becomes
+   * the next attempt (QUEUED, due after the schedule's retry delay), else FAILED (with its
+   * after-completion jobs, notifications and failure count as for any failure). The compare-and-set
+   * on its status and version makes exactly one instance recover it, and fences off the old owner.
+   *
+   * @return whether this call recovered it
+   */
+  private boolean recover(Job job, String why, Instant now) {
+    String owner = job.owner();
+    Schedule schedule = scheduleOf(job);
+    ScheduleSpec spec = schedule != null ? schedule.spec() : null;
+    if (job.attempt() < job.maxAttempts()) {
+      Instant at = now.plus(retryDelay(spec, job));
+      Job next = job.toBuilder().detail(why).build().retryAt(at);
+      Optional<Job> stored = store.transition(next, JobStatus.RUNNING, job.version());
+      if (stored.isEmpty()) {
+        return false;
+      }
+      LOG.log(
+          System.Logger.Level.INFO,
+          "recovered job " + job.id() + ": " + why + "; attempt " + next.attempt() + " at " + at);
+      remember(at, now);
+      events.publish(new SchedulerEvent.JobRecovered(now, stored.get(), owner));
+      events.publish(new SchedulerEvent.JobFinished(now, stored.get(), JobStatus.FAILED, at));
+      return true;
+    }
+    Job failed = job.toBuilder().status(JobStatus.FAILED).detail(why).finishedAt(now).build();
+    Finished f = storeFinal(job, failed, schedule, now);
+    if (f == null) {
+      return false;
+    }
+    LOG.log(
+        System.Logger.Level.INFO,
+        "recovered job " + job.id() + ": " + why + "; no attempt left, FAILED");
+    events.publish(new SchedulerEvent.JobRecovered(now, f.job(), owner));
+    finishedFinal(f, now, schedule);
+    return true;
+  }
+
+  /**
+   * Removes the rows of other instances whose lease expired long ago (their jobs are recovered).
+   */
+  private void pruneDeadInstances(Instant now) {
+    for (SchedulerInstance i : store.instances()) {
+      if (!i.id().equals(instanceId)
+          && !i.leaseUntil().plus(DEAD_INSTANCE_RETENTION).isAfter(now)) {
+        store.removeInstance(i.id());
+      }
+    }
   }
 
   /** The content hash of a script, computed once per script (and again when it changes). */
@@ -635,7 +895,7 @@ public final class Engine {
       waitFor(job, WaitReason.GLOBAL_LIMIT, "global limit " + limits.global(), null, now);
       return;
     }
-    start(job, spec, node, counts, variables, now);
+    start(job, spec, node, limits, counts, variables, now);
   }
 
   private enum DependencyState {
@@ -663,7 +923,13 @@ public final class Engine {
   }
 
   private void start(
-      Job job, ScheduleSpec spec, Node node, Counts counts, Variables variables, Instant now) {
+      Job job,
+      ScheduleSpec spec,
+      Node node,
+      Limits limits,
+      Counts counts,
+      Variables variables,
+      Instant now) {
     Optional<Script> script = store.script(job.scriptId());
     if (script.isEmpty()) {
       failWithoutRun(job, "script " + job.scriptId() + " does not exist", now);
@@ -674,15 +940,27 @@ public final class Engine {
       failWithoutRun(job, "no transport named " + node.transport(), now);
       return;
     }
-    long token = store.nextSequence();
     // the hand-over time, not the start of the pass: a long pass must not hide lateness
     Instant startedAt = clock.instant();
-    Optional<Job> claimed =
-        store.transition(job.running(startedAt, instanceId, token), job.status(), job.version());
-    if (claimed.isEmpty()) {
+    if (!holdsLease(startedAt)) {
+      return; // the lease ran out during this pass: the next pass renews it first
+    }
+    long token = store.nextSequence();
+    ClaimOutcome outcome =
+        store.claim(
+            job.running(startedAt, instanceId, token),
+            job.status(),
+            job.version(),
+            withSchedulerLimit(limits));
+    if (outcome instanceof ClaimOutcome.Limited full) {
+      // another instance took the slot the local counts still showed free
+      waitFor(job, full.reason(), full.detail(), null, now);
       return;
     }
-    Job runningJob = claimed.get();
+    if (!(outcome instanceof ClaimOutcome.Claimed claimed)) {
+      return; // lost: another instance or an operation changed the job first
+    }
+    Job runningJob = claimed.job();
     counts.add(runningJob);
     events.publish(new SchedulerEvent.JobStarted(startedAt, runningJob));
     Script sc = script.get();
@@ -737,10 +1015,40 @@ public final class Engine {
             });
   }
 
+  /**
+   * The wait before a job's next attempt, per its schedule's retry policy (jitter derived from the
+   * fire key, so that cluster peers agree). An attempt beyond the policy's (a job retried by hand,
+   * or a policy shortened since) waits as long as the policy's last attempt; no policy, no wait.
+   */
+  private static Duration retryDelay(ScheduleSpec spec, Job job) {
+    int next = job.attempt() + 1;
+    if (spec == null || spec.retry().maxAttempts() < 2) {
+      return Duration.ZERO;
+    }
+    int attempt = Math.min(next, spec.retry().maxAttempts());
+    return spec.retry().delayBefore(attempt, Hashing.unit(job.fireKey(), next));
+  }
+
+  /**
+   * @return the schedule's limits with the scheduler's {@code maxConcurrentJobs} as a global limit
+   *     when that is tighter
+   */
+  private Limits withSchedulerLimit(Limits limits) {
+    if (maxConcurrentJobs > 0
+        && (limits.global() == Limits.UNLIMITED || limits.global() > maxConcurrentJobs)) {
+      return limits.global(maxConcurrentJobs);
+    }
+    return limits;
+  }
+
   private void failWithoutRun(Job job, String why, Instant now) {
     Job failed =
         job.toBuilder().status(JobStatus.FAILED).detail(why).finishedAt(now).owner(null).build();
-    store.transition(failed, job.status(), job.version()).ifPresent(j -> finishedFinal(j, now));
+    Schedule schedule = scheduleOf(job);
+    Finished f = storeFinal(job, failed, schedule, now);
+    if (f != null) {
+      finishedFinal(f, now, schedule);
+    }
   }
 
   private void waitFor(Job job, WaitReason reason, String why, Instant until, Instant now) {
@@ -782,15 +1090,35 @@ public final class Engine {
 
   private final Map<String, String> cancelRequests = new HashMap<>();
 
+  /**
+   * Records the queued results. A result whose recording fails (the store is unreachable) is kept
+   * and tried again on the next pass, as long as the run is still this instance's: a result is
+   * never dropped while its job is held under this instance's lease (if the lease expires
+   * meanwhile, another instance recovers the job and the kept result is refused).
+   */
   private void drainCompletions(Instant now) {
+    List<Completion> again = new ArrayList<>();
     Completion c;
     while ((c = completions.poll()) != null) {
+      Running r = running.get(c.jobId());
+      String cancelActor = cancelRequests.get(c.jobId());
       try {
         complete(c, now);
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "recording the result of " + c.jobId() + " failed", e);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "recording the result of " + c.jobId() + " failed; trying again on the next pass",
+            e);
+        if (r != null && r.job().fencingToken() == c.token()) {
+          running.put(c.jobId(), r);
+          if (cancelActor != null) {
+            cancelRequests.put(c.jobId(), cancelActor);
+          }
+          again.add(c);
+        }
       }
     }
+    completions.addAll(again);
   }
 
   private void complete(Completion c, Instant now) {
@@ -803,7 +1131,9 @@ public final class Engine {
     Optional<Job> current = store.job(c.jobId());
     if (current.isEmpty()
         || current.get().status() != JobStatus.RUNNING
-        || current.get().fencingToken() != c.token()) {
+        || current.get().fencingToken() != c.token()
+        || !instanceId.equals(current.get().owner())) {
+      refused(c, current.orElse(null));
       return;
     }
     Job job = current.get();
@@ -829,12 +1159,7 @@ public final class Engine {
             && !stopping;
     if (retry) {
       JobStatus attemptStatus = status;
-      Duration delay =
-          spec != null
-              ? spec.retry()
-                  .delayBefore(job.attempt() + 1, Hashing.unit(job.fireKey(), job.attempt() + 1))
-              : Duration.ZERO;
-      Instant at = now.plus(delay);
+      Instant at = now.plus(retryDelay(spec, job));
       Job next =
           job.toBuilder()
               .exitCode(result.exitCode())
@@ -843,29 +1168,92 @@ public final class Engine {
               .detail(status + (result.error() != null ? ": " + result.error() : ""))
               .build()
               .retryAt(at);
-      store
-          .transition(next, JobStatus.RUNNING, job.version())
-          .ifPresent(
-              j -> {
-                remember(at, now);
-                events.publish(new SchedulerEvent.JobFinished(now, j, attemptStatus, at));
-              });
+      Optional<Job> stored = store.transition(next, JobStatus.RUNNING, job.version());
+      if (stored.isEmpty()) {
+        refused(c, store.job(c.jobId()).orElse(null));
+        return;
+      }
+      remember(at, now);
+      events.publish(new SchedulerEvent.JobFinished(now, stored.get(), attemptStatus, at));
       return;
     }
     Job done =
         job.finished(status, result.exitCode(), out, err, now).toBuilder()
             .detail(cancelActor != null ? "cancelled by " + cancelActor : result.error())
             .build();
-    Optional<Job> stored = store.transition(done, JobStatus.RUNNING, job.version());
-    if (stored.isEmpty()) {
-      return;
-    }
     if (status == JobStatus.CANCELLED) {
+      Optional<Job> stored = store.transition(done, JobStatus.RUNNING, job.version());
+      if (stored.isEmpty()) {
+        refused(c, store.job(c.jobId()).orElse(null));
+        return;
+      }
       events.publish(new SchedulerEvent.JobCancelled(now, stored.get(), cancelActor));
       notifyJob(stored.get(), NotificationRule.Event.JOB_CANCELLED, now, schedule);
-    } else {
-      finishedFinal(stored.get(), now, schedule);
+      return;
     }
+    Finished f = storeFinal(job, done, schedule, now);
+    if (f == null) {
+      refused(c, store.job(c.jobId()).orElse(null));
+      return;
+    }
+    finishedFinal(f, now, schedule);
+  }
+
+  /**
+   * Logs a result that is not recorded because this instance no longer holds the job's claim: the
+   * fencing token (or the compare-and-set on the version) shows that another instance recovered the
+   * job after this one lost its lease, or an operation changed it. The stored job is left as it is.
+   */
+  private void refused(Completion c, Job stored) {
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "refused the late result of job "
+            + c.jobId()
+            + " (claim token "
+            + c.token()
+            + " of instance "
+            + instanceId
+            + "): the job is now "
+            + (stored == null
+                ? "gone"
+                : stored.status()
+                    + " with owner "
+                    + stored.owner()
+                    + " and token "
+                    + stored.fencingToken()));
+  }
+
+  /** A job stored in a final status, with the downstream jobs stored in the same step. */
+  private record Finished(Job job, List<Job> followers) {}
+
+  /**
+   * Stores a job's final status and, in the same atomic step, the jobs of the schedules triggered
+   * after it ({@link SchedulerStore#transition(Job, JobStatus, long, List)}): a crash between the
+   * two is impossible, so a downstream run is neither lost nor doubled.
+   *
+   * @param before the job as read (its status and version are compared)
+   * @param done the final content
+   * @param schedule the job's schedule as read, or null if it has none or it was deleted
+   * @return the stored job and the downstream jobs inserted, or null if the compare-and-set failed
+   */
+  private Finished storeFinal(Job before, Job done, Schedule schedule, Instant now) {
+    List<Job> follow = schedule == null ? List.of() : downstreamJobs(done, now);
+    if (follow.isEmpty()) {
+      return store
+          .transition(done, before.status(), before.version())
+          .map(j -> new Finished(j, List.of()))
+          .orElse(null);
+    }
+    Optional<Job> stored = store.transition(done, before.status(), before.version(), follow);
+    if (stored.isEmpty()) {
+      return null;
+    }
+    List<Job> inserted = new ArrayList<>(follow.size());
+    for (Job f : follow) {
+      // ids are fresh sequence numbers: a job with that id and key is the one just inserted
+      store.job(f.id()).filter(j -> j.fireKey().equals(f.fireKey())).ifPresent(inserted::add);
+    }
+    return new Finished(stored.get(), inserted);
   }
 
   /**
@@ -882,17 +1270,16 @@ public final class Engine {
     return output;
   }
 
-  private void finishedFinal(Job job, Instant now) {
-    finishedFinal(job, now, scheduleOf(job));
-  }
-
   /**
-   * Events, notifications and the consecutive-failure count for a job that finished for good.
+   * Events, notifications, the downstream jobs' events and the consecutive-failure count for a job
+   * that finished for good.
    *
+   * @param finished the stored job and the downstream jobs stored with it
    * @param schedule the job's schedule as read during this step, or null if it has none or it was
    *     deleted
    */
-  private void finishedFinal(Job job, Instant now, Schedule schedule) {
+  private void finishedFinal(Finished finished, Instant now, Schedule schedule) {
+    Job job = finished.job();
     events.publish(new SchedulerEvent.JobFinished(now, job, job.status(), null));
     NotificationRule.Event event =
         switch (job.status()) {
@@ -904,10 +1291,12 @@ public final class Engine {
     if (job.scheduleId() == null || schedule == null) {
       return;
     }
-    try {
-      fireAfterCompletion(job, now);
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "firing the schedules after " + job.id() + " failed", e);
+    for (Job queued : finished.followers()) {
+      events.publish(new SchedulerEvent.JobQueued(now, queued));
+      remember(queued.readyAt(), now);
+    }
+    if (!finished.followers().isEmpty()) {
+      wake();
     }
     boolean failed = job.status() == JobStatus.FAILED || job.status() == JobStatus.TIMED_OUT;
     Schedule known = schedule;
@@ -954,27 +1343,41 @@ public final class Engine {
   // =================================================================== after-completion chains
 
   /**
-   * Fires the schedules triggered after the upstream job's schedule: for each ACTIVE one whose
-   * {@link AfterCompletionTrigger} names that schedule and the job's final status, and whose target
-   * includes the job's node, inserts one job on that node with fire key (downstream, upstream
-   * finish + delay, node). The store's unique fire key makes this exactly once: the upstream job
-   * reaches its final status through one compare-and-set, and a repeated insert of the same key is
-   * ignored. A deleted upstream schedule fires nothing (its downstream schedules lie dormant).
+   * The jobs of the schedules triggered after the upstream job's schedule, to be stored with the
+   * upstream job's final status: for each ACTIVE one whose {@link AfterCompletionTrigger} names
+   * that schedule and the job's final status, and whose target includes the job's node, one job on
+   * that node with fire key (downstream, upstream finish + delay, node). Exactly once: the upstream
+   * job reaches its final status through one compare-and-set that stores these jobs with it, and
+   * the store skips a fire key that exists. A deleted upstream schedule fires nothing (its
+   * downstream schedules lie dormant). A failure to build them is logged and fires nothing.
    */
-  private void fireAfterCompletion(Job upstream, Instant now) {
-    if (!AfterCompletionTrigger.ALLOWED_OUTCOMES.contains(upstream.status())) {
-      return;
+  private List<Job> downstreamJobs(Job upstream, Instant now) {
+    try {
+      return downstreamJobsOrThrow(upstream, now);
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "building the jobs of the schedules after " + upstream.id() + " failed",
+          e);
+      return List.of();
+    }
+  }
+
+  private List<Job> downstreamJobsOrThrow(Job upstream, Instant now) {
+    if (upstream.scheduleId() == null
+        || !AfterCompletionTrigger.ALLOWED_OUTCOMES.contains(upstream.status())) {
+      return List.of();
     }
     List<Schedule> candidates = store.triggeredAfter(upstream.scheduleId());
     if (candidates.isEmpty()) {
-      return;
+      return List.of();
     }
     Optional<Node> node = nodes.find(upstream.nodeId());
     if (node.isEmpty()) {
-      return;
+      return List.of();
     }
     Instant finished = upstream.finishedAt() != null ? upstream.finishedAt() : now;
-    boolean queued = false;
+    List<Job> follow = new ArrayList<>();
     for (Schedule candidate : candidates) {
       if (candidate.state() != ScheduleState.ACTIVE) {
         continue;
@@ -990,9 +1393,8 @@ public final class Engine {
       Instant fire = finished.plus(after.delay());
       FireKey key = new FireKey(id, fire, node.get().id());
       long seq = store.nextSequence();
-      String jobId = "job-" + seq;
-      Job job =
-          Job.builder(jobId, id, key)
+      follow.add(
+          Job.builder("job-" + seq, id, key)
               .groups(node.get().groups())
               .script(
                   spec.scriptId(), store.script(spec.scriptId()).map(this::contentHash).orElse(""))
@@ -1002,17 +1404,9 @@ public final class Engine {
               .maxAttempts(spec.retry().maxAttempts())
               .createdAt(now)
               .triggeredBy(new TriggeredBy(TriggeredBy.Kind.DEPENDENCY, upstream.id()))
-              .build();
-      if (store.insert(job)) {
-        Job stored = store.job(jobId).orElse(job);
-        events.publish(new SchedulerEvent.JobQueued(now, stored));
-        remember(stored.readyAt(), now);
-        queued = true;
-      }
+              .build());
     }
-    if (queued) {
-      wake();
-    }
+    return follow;
   }
 
   /**
@@ -1531,9 +1925,33 @@ public final class Engine {
     return running.size();
   }
 
-  /** Handles queued results now (during shutdown). */
+  /**
+   * Handles queued results now (during shutdown), renewing the lease when due so that the jobs
+   * still finishing are not recovered by other instances meanwhile.
+   */
   public synchronized void drain() {
-    drainCompletions(clock.instant());
+    Instant now = clock.instant();
+    if (nextHeartbeatAt == null || !now.isBefore(nextHeartbeatAt)) {
+      heartbeat(now);
+    }
+    drainCompletions(now);
+  }
+
+  /**
+   * Leaves the cluster (graceful shutdown, after the last run was recorded or cancelled): removes
+   * this instance's row, so that any job still recorded as running under it is recovered at once by
+   * another instance.
+   */
+  public synchronized void leave() {
+    try {
+      store.removeInstance(instanceId);
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "removing instance " + instanceId + " from the store failed; its lease will expire",
+          e);
+    }
+    leaseUntil = null;
   }
 
   /**
@@ -1556,8 +1974,10 @@ public final class Engine {
         }
       }
       Optional<Job> current = store.job(r.job().id());
-      if (current.isEmpty() || current.get().status() != JobStatus.RUNNING) {
-        continue;
+      if (current.isEmpty()
+          || current.get().status() != JobStatus.RUNNING
+          || current.get().fencingToken() != r.job().fencingToken()) {
+        continue; // finished, or recovered by another instance: not ours to record
       }
       Job job = current.get();
       Job cancelled =
