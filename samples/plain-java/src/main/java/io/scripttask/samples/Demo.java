@@ -44,7 +44,7 @@ import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The demo a host application's developer runs first, in two parts.
+ * The demo a host application's developer runs first, in three parts.
  *
  * <ol>
  *   <li>{@link #run()}, the time model: a few schedules in different zones, in words, with their
@@ -55,10 +55,13 @@ import java.util.concurrent.TimeUnit;
  *       time per node, a blackout window on the databases that only CRITICAL jobs pass, a
  *       dependency, a failing script that is retried and then notified; every job state change is
  *       printed as one line. Then the scheduler shuts down gracefully.
+ *   <li>{@link RemediationDemo}, remediation: a disk-space workflow on a local node, triggered by
+ *       metric samples, that branches, retries, notifies the console, and rolls back when told to
+ *       fail.
  * </ol>
  *
  * <p>Run it with {@code ./mvnw -B -q -pl samples/plain-java -am compile exec:java}; it exits by
- * itself, about 25 seconds later.
+ * itself, about 35 seconds later.
  */
 public final class Demo {
   private static final DateTimeFormatter FIRE =
@@ -93,8 +96,8 @@ public final class Demo {
   }
 
   /**
-   * Runs both parts of the demo on the system clock, printing to standard output, and returns when
-   * the scheduler has shut down.
+   * Runs the three parts of the demo on the system clock, printing to standard output, and returns
+   * when the remediation engine has shut down.
    *
    * @param args ignored
    */
@@ -103,6 +106,8 @@ public final class Demo {
     demo.run();
     System.out.println();
     demo.runEngine(ENGINE_RUN);
+    System.out.println();
+    new RemediationDemo(Clock.systemUTC(), System.out).run();
   }
 
   /**

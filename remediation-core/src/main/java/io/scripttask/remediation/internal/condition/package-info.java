@@ -1,0 +1,2 @@
+/** The evaluation of conditions (JSON paths, trigger fields): internal, not API, free to change. */
+package io.scripttask.remediation.internal.condition;
