@@ -119,6 +119,10 @@ public final class Scheduler {
   private final AtomicBoolean tickQueued = new AtomicBoolean();
   private final Object timerLock = new Object();
   private ScheduledFuture<?> timer;
+
+  /** Renews the lease every third of it while started, apart from the engine's passes. */
+  private ScheduledExecutorService leaseThread;
+
   private volatile boolean started;
   private volatile boolean stopped;
 
@@ -249,6 +253,9 @@ public final class Scheduler {
     }
     started = true;
     engine.wakeHook(this::requestTick);
+    long period = Math.max(1, engine.leaseDuration().dividedBy(3).toNanos());
+    leaseThread = Executors.newSingleThreadScheduledExecutor(daemon("scripttask-lease"));
+    leaseThread.scheduleWithFixedDelay(engine::renewLease, period, period, TimeUnit.NANOSECONDS);
     requestTick();
   }
 
@@ -375,6 +382,13 @@ public final class Scheduler {
       }
     }
     engine.cancelStragglers();
+    ScheduledExecutorService lease;
+    synchronized (this) {
+      lease = leaseThread;
+    }
+    if (lease != null) {
+      lease.shutdownNow();
+    }
     engine.leave();
     subscription.close();
     synchronized (timerLock) {

@@ -136,8 +136,18 @@ public final class Engine {
 
   /**
    * Until when this instance's last successful heartbeat holds its lease; null before the first.
+   * Written under {@link #leaseLock} by the pass and by {@link #renewLease()} (another thread).
    */
-  private Instant leaseUntil;
+  private volatile Instant leaseUntil;
+
+  /** Serialises heartbeats of the pass and of the lease thread. */
+  private final Object leaseLock = new Object();
+
+  /** Set by {@link #renewLease()} when it found the lease expired; cleared by the pass. */
+  private volatile boolean lapsedMeanwhile;
+
+  /** Set once the instance left the cluster: no heartbeat may re-insert its row. */
+  private volatile boolean left;
 
   /** When the next heartbeat (and recovery step) is due; null: on the next pass. */
   private Instant nextHeartbeatAt;
@@ -345,6 +355,10 @@ public final class Engine {
     if (!heartbeat(now)) {
       return;
     }
+    if (lapsedMeanwhile) {
+      lapsedMeanwhile = false;
+      lapsed = true;
+    }
     try {
       if (lapsed) {
         cancelLostRuns(now);
@@ -368,8 +382,13 @@ public final class Engine {
   private boolean heartbeat(Instant now) {
     Duration lease = leaseDuration;
     try {
-      SchedulerInstance row = store.heartbeat(instanceId, now, now.plus(lease));
-      leaseUntil = row.leaseUntil();
+      synchronized (leaseLock) {
+        if (left) {
+          return false;
+        }
+        SchedulerInstance row = store.heartbeat(instanceId, now, now.plus(lease));
+        leaseUntil = row.leaseUntil();
+      }
       nextHeartbeatAt = now.plus(lease.dividedBy(3));
       return true;
     } catch (RuntimeException e) {
@@ -380,6 +399,41 @@ public final class Engine {
       nextHeartbeatAt = null;
       return false;
     }
+  }
+
+  /**
+   * Renews this instance's lease now, from any thread, without waiting for a pass: a started
+   * scheduler calls it every third of the lease from a thread of its own, so that a long pass (a
+   * slow database, a large backlog) never lets the lease lapse while the instance is alive. The
+   * recovery of other instances' jobs stays in the passes. Does nothing once the instance left.
+   */
+  public void renewLease() {
+    Instant now = clock.instant();
+    try {
+      synchronized (leaseLock) {
+        if (left) {
+          return;
+        }
+        Instant before = leaseUntil;
+        SchedulerInstance row = store.heartbeat(instanceId, now, now.plus(leaseDuration));
+        if (before != null && !before.isAfter(now)) {
+          lapsedMeanwhile = true;
+        }
+        leaseUntil = row.leaseUntil();
+      }
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "heartbeat of instance " + instanceId + " failed; lease held until " + leaseUntil,
+          e);
+    }
+  }
+
+  /**
+   * @return the lease duration, as set
+   */
+  public Duration leaseDuration() {
+    return leaseDuration;
   }
 
   /**
@@ -1943,6 +1997,9 @@ public final class Engine {
    * another instance.
    */
   public synchronized void leave() {
+    synchronized (leaseLock) {
+      left = true;
+    }
     try {
       store.removeInstance(instanceId);
     } catch (RuntimeException e) {
