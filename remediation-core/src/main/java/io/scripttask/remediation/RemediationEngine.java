@@ -37,6 +37,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -110,6 +111,14 @@ public final class RemediationEngine {
   private volatile boolean stopped;
   private ScheduledFuture<?> timer;
 
+  /**
+   * Signalled whenever work may have become due (a run ended, a signal arrived): see {@link #wake}.
+   */
+  private final ReentrantLock wakeLock = new ReentrantLock();
+
+  private final java.util.concurrent.locks.Condition woken = wakeLock.newCondition();
+  private long wakes;
+
   private RemediationEngine(Builder b) {
     this.clock = b.clock;
     this.store = b.store;
@@ -148,6 +157,7 @@ public final class RemediationEngine {
                 b.defaultEscalation,
                 events));
     core.loadWorkflows();
+    core.onWake(this::wake);
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -531,7 +541,6 @@ public final class RemediationEngine {
       return;
     }
     started = true;
-    core.onWake(this::wake);
     wake();
   }
 
@@ -579,6 +588,13 @@ public final class RemediationEngine {
   }
 
   private void wake() {
+    wakeLock.lock();
+    try {
+      wakes++;
+      woken.signalAll();
+    } finally {
+      wakeLock.unlock();
+    }
     if (!started || stopped) {
       return;
     }
@@ -648,12 +664,24 @@ public final class RemediationEngine {
     }
     core.draining(true);
     long deadline = System.nanoTime() + grace.toNanos();
-    while (core.runsInFlight() > 0 && System.nanoTime() - deadline < 0) {
-      core.runDueWork();
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    while (true) {
+      long seen = wakes();
+      Optional<Instant> next = core.runDueWork();
+      if (core.runsInFlight() == 0) {
+        break;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      if (next.isPresent()) {
+        // a run's timeout (or other work) falls due before the grace ends: a pass must handle it
+        Duration until = Duration.between(clock.instant(), next.get());
+        if (until.compareTo(Duration.ofNanos(left)) < 0) {
+          left = until.isNegative() ? 0 : until.toNanos();
+        }
+      }
+      if (left > 0 && !awaitWake(seen, left)) {
         break;
       }
     }
@@ -675,6 +703,37 @@ public final class RemediationEngine {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  private long wakes() {
+    wakeLock.lock();
+    try {
+      return wakes;
+    } finally {
+      wakeLock.unlock();
+    }
+  }
+
+  /**
+   * Waits until {@link #wake} was called after the count {@code seen} was read, or {@code nanos}
+   * passed.
+   *
+   * @return false if the calling thread was interrupted
+   */
+  private boolean awaitWake(long seen, long nanos) {
+    wakeLock.lock();
+    try {
+      long left = nanos;
+      while (wakes == seen && left > 0) {
+        left = woken.awaitNanos(left);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      wakeLock.unlock();
     }
   }
 

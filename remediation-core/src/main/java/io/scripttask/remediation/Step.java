@@ -11,11 +11,11 @@ import java.util.Optional;
  * EscalateStep}, {@link SucceedStep} and {@link FailStep}.
  *
  * <p>Every step has the {@link Common} fields (id, description, timeout, retry, success criteria,
- * compensation, interrupt policy and the transitions {@code onSuccess} / {@code onFailure}), read
- * through the accessors of this interface. A step record only checks that its fields are not null
- * where they are required to be objects; the rules (required fields present, durations positive,
- * references known, ...) are checked when the workflow is built, which reports every problem of
- * every step at once in a {@link WorkflowValidationException}.
+ * compensation, interrupt policy, verification probe and the transitions {@code onSuccess} / {@code
+ * onFailure}), read through the accessors of this interface. A step record only checks that its
+ * fields are not null where they are required to be objects; the rules (required fields present,
+ * durations positive, references known, ...) are checked when the workflow is built, which reports
+ * every problem of every step at once in a {@link WorkflowValidationException}.
  *
  * <p>Create steps with the builders: {@code Step.script("backup").script("create-backup")
  * .timeout(Duration.ofMinutes(10)).rollbackScript("restore-backup").onSuccess("install")
@@ -98,6 +98,20 @@ public sealed interface Step
    */
   default InterruptPolicy interruptPolicy() {
     return common().interruptPolicy();
+  }
+
+  /**
+   * @return the probe run on resume under {@link InterruptPolicy#VERIFY}, or null
+   */
+  default Verification verification() {
+    return common().verification();
+  }
+
+  /**
+   * @return the verification probe, if declared
+   */
+  default Optional<Verification> verificationIfSet() {
+    return Optional.ofNullable(common().verification());
   }
 
   /**
@@ -253,6 +267,8 @@ public sealed interface Step
    * @param compensation what undoes the step on rollback, or null
    * @param interruptPolicy what to do after a crash during the step (default {@link
    *     InterruptPolicy#FAIL})
+   * @param verification the probe that checks, under {@link InterruptPolicy#VERIFY}, whether an
+   *     interrupted step had done its work, or null
    * @param onSuccess the next step after success, a {@link Transitions} marker, or null (end)
    * @param onFailure the next step after failure, a {@link Transitions} marker, or null (end)
    */
@@ -264,6 +280,7 @@ public sealed interface Step
       Condition successCriteria,
       Compensation compensation,
       InterruptPolicy interruptPolicy,
+      Verification verification,
       String onSuccess,
       String onFailure) {
 
@@ -285,7 +302,16 @@ public sealed interface Step
      */
     public static Common of(String id) {
       return new Common(
-          id, null, DEFAULT_TIMEOUT, StepRetry.NONE, null, null, InterruptPolicy.FAIL, null, null);
+          id,
+          null,
+          DEFAULT_TIMEOUT,
+          StepRetry.NONE,
+          null,
+          null,
+          InterruptPolicy.FAIL,
+          null,
+          null,
+          null);
     }
   }
 
@@ -303,6 +329,7 @@ public sealed interface Step
     private Condition successCriteria;
     private Compensation compensation;
     private InterruptPolicy interruptPolicy = InterruptPolicy.FAIL;
+    private Verification verification;
     private String onSuccess;
     private String onFailure;
 
@@ -333,6 +360,7 @@ public sealed interface Step
           successCriteria,
           compensation,
           interruptPolicy,
+          verification,
           onSuccess,
           onFailure);
     }
@@ -354,6 +382,7 @@ public sealed interface Step
       this.successCriteria = common.successCriteria();
       this.compensation = common.compensation();
       this.interruptPolicy = common.interruptPolicy();
+      this.verification = common.verification();
       this.onSuccess = common.onSuccess();
       this.onFailure = common.onFailure();
       return self();
@@ -431,6 +460,44 @@ public sealed interface Step
      */
     public final B idempotent() {
       return interruptPolicy(InterruptPolicy.RERUN);
+    }
+
+    /**
+     * Declares the verification probe and sets {@link InterruptPolicy#VERIFY}: after a crash during
+     * the step, the engine runs the probe on the step's node; if it is healthy the step counts as
+     * succeeded, otherwise the step runs again. Required for {@code VERIFY} on a script or command
+     * step unless its success criteria read nothing of the step's own result.
+     *
+     * @param verification the probe, healthy criteria and timeout
+     * @return this builder
+     */
+    public final B verify(Verification verification) {
+      this.verification = Objects.requireNonNull(verification, "verification");
+      this.interruptPolicy = InterruptPolicy.VERIFY;
+      return self();
+    }
+
+    /**
+     * Declares a library script as the verification probe (healthy on exit code 0, with the step's
+     * timeout) and sets {@link InterruptPolicy#VERIFY}: see {@link #verify(Verification)}.
+     *
+     * @param scriptId a library script that checks, changing nothing, whether the step's work is
+     *     done (JSON {@code verifyScriptId})
+     * @return this builder
+     */
+    public final B verify(String scriptId) {
+      return verify(Verification.script(scriptId));
+    }
+
+    /**
+     * Declares a script as the verification probe (healthy on exit code 0, with the step's timeout)
+     * and sets {@link InterruptPolicy#VERIFY}: see {@link #verify(Verification)}.
+     *
+     * @param script the probe
+     * @return this builder
+     */
+    public final B verify(ScriptRef script) {
+      return verify(Verification.of(script));
     }
 
     /**

@@ -588,6 +588,8 @@ public final class Workflow {
           field = "scriptId" + field.substring("script".length());
         } else if (field.equals("rollbackScript") || field.startsWith("rollbackScript.")) {
           field = "rollbackScriptId" + field.substring("rollbackScript".length());
+        } else if (field.equals("verifyScript") || field.startsWith("verifyScript.")) {
+          field = "verifyScriptId" + field.substring("verifyScript".length());
         }
         if (field.equals(p.field()) || field.startsWith(p.field() + ".")) {
           return true;

@@ -174,6 +174,7 @@ final class WorkflowValidator {
       scriptRef(sid, "rollbackScriptId", comp.script());
       positive(sid, "rollbackTimeout", comp.timeout());
     }
+    verification(s);
     boolean terminal = s instanceof SucceedStep || s instanceof FailStep;
     transition(sid, "onSuccess", s.onSuccess(), terminal, s.kind());
     transition(sid, "onFailure", s.onFailure(), terminal, s.kind());
@@ -281,6 +282,88 @@ final class WorkflowValidator {
     } else if (!ids.contains(target)) {
       add(sid, field, "name a step", quote(target));
     }
+  }
+
+  /**
+   * The verification rules: a probe only on a script or command step, and only with policy VERIFY;
+   * VERIFY on a script or command step needs a probe, or success criteria that read nothing of the
+   * step's own result (else verifying could never tell anything and the step would always rerun).
+   */
+  private void verification(Step s) {
+    String sid = s.id();
+    Verification v = s.verification();
+    boolean runsScript = s instanceof ScriptStep || s instanceof CommandStep;
+    if (v != null) {
+      scriptRef(sid, "verifyScriptId", v.script());
+      positive(sid, "verifyTimeout", v.timeout());
+      if (v.healthyWhen() != null) {
+        condition(sid, "verifyCriteria", v.healthyWhen());
+      }
+      if (!runsScript) {
+        add(
+            sid,
+            "verifyScriptId",
+            "be declared only on a script or command step (this step is of kind " + s.kind() + ")",
+            quote(v.script().scriptId()));
+      } else if (s.interruptPolicy() != InterruptPolicy.VERIFY) {
+        add(
+            sid,
+            "interruptPolicy",
+            "be verify when verifyScriptId is declared",
+            s.interruptPolicy().name().toLowerCase(java.util.Locale.ROOT));
+      }
+    } else if (runsScript && s.interruptPolicy() == InterruptPolicy.VERIFY) {
+      if (s.successCriteria() == null) {
+        add(
+            sid,
+            "verifyScriptId",
+            "be given when interruptPolicy is verify (a probe that tells whether the step's work"
+                + " is done)",
+            "null");
+      } else {
+        String own = ownResultUse(s.successCriteria(), sid);
+        if (own != null) {
+          add(
+              sid,
+              "successCriteria",
+              "not read the step's own result when interruptPolicy is verify without"
+                  + " verifyScriptId (declare a verification probe)",
+              quote(own));
+        }
+      }
+    }
+  }
+
+  /**
+   * The description of the first part of {@code c} that reads step {@code self}'s result, or null.
+   */
+  private static String ownResultUse(Condition c, String self) {
+    if (c instanceof Condition.Threshold) {
+      return null;
+    }
+    if (c instanceof Condition.JsonPath j) {
+      return j.source() == JsonSource.TRIGGER ? null : j.describe();
+    }
+    if (c instanceof Condition.OnStep o) {
+      return o.stepId().equals(self) ? o.describe() : null;
+    }
+    List<Condition> parts;
+    if (c instanceof Condition.And a) {
+      parts = a.conditions();
+    } else if (c instanceof Condition.Or o) {
+      parts = o.conditions();
+    } else if (c instanceof Condition.Not n) {
+      parts = List.of(n.condition());
+    } else {
+      return c.describe();
+    }
+    for (Condition x : parts) {
+      String own = ownResultUse(x, self);
+      if (own != null) {
+        return own;
+      }
+    }
+    return null;
   }
 
   private void scriptRef(String sid, String field, ScriptRef ref) {

@@ -24,6 +24,7 @@ import io.scripttask.remediation.Secret;
 import io.scripttask.remediation.Step;
 import io.scripttask.remediation.StepRetry;
 import io.scripttask.remediation.Template;
+import io.scripttask.remediation.Verification;
 import io.scripttask.remediation.Workflow;
 import io.scripttask.remediation.WorkflowTrigger;
 import io.scripttask.remediation.WorkflowValidationException;
@@ -83,6 +84,10 @@ final class WorkflowReader {
           "rollbackScript",
           "rollbackTimeout",
           "interruptPolicy",
+          "verifyScriptId",
+          "verifyScript",
+          "verifyCriteria",
+          "verifyTimeout",
           "onSuccess",
           "onFailure",
           "next");
@@ -404,6 +409,23 @@ final class WorkflowReader {
       b.compensation(new Compensation(rollback, rollbackTimeout));
     } else if (rollbackTimeout != null) {
       problem("rollbackTimeout", "come with rollbackScriptId or rollbackScript", rollbackTimeout);
+    }
+    ScriptRef verify = scriptRef(n, "verifyScriptId", "verifyScript");
+    JsonNode verifyCriteria = n.get("verifyCriteria");
+    Condition healthyWhen =
+        verifyCriteria == null || verifyCriteria.isNull()
+            ? null
+            : condition(verifyCriteria, "verifyCriteria");
+    Duration verifyTimeout = duration(n, "verifyTimeout");
+    if (verify != null) {
+      b.verify(new Verification(verify, healthyWhen, verifyTimeout));
+    } else {
+      if (verifyCriteria != null && !verifyCriteria.isNull()) {
+        problem("verifyCriteria", "come with verifyScriptId or verifyScript", "a condition");
+      }
+      if (verifyTimeout != null) {
+        problem("verifyTimeout", "come with verifyScriptId or verifyScript", verifyTimeout);
+      }
     }
     String policy = text(n, "interruptPolicy");
     if (policy != null) {

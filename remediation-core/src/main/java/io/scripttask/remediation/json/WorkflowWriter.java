@@ -30,6 +30,7 @@ import io.scripttask.remediation.Step;
 import io.scripttask.remediation.StepRetry;
 import io.scripttask.remediation.SucceedStep;
 import io.scripttask.remediation.Template;
+import io.scripttask.remediation.Verification;
 import io.scripttask.remediation.Workflow;
 import io.scripttask.remediation.WorkflowTrigger;
 import io.scripttask.scheduler.JobStatus;
@@ -279,6 +280,16 @@ final class WorkflowWriter {
       scriptRef(o, "rollbackScriptId", "rollbackScript", c.script());
       if (c.timeout() != null) {
         o.set("rollbackTimeout", duration(c.timeout()));
+      }
+    }
+    Verification v = s.verification();
+    if (v != null) {
+      scriptRef(o, "verifyScriptId", "verifyScript", v.script());
+      if (v.healthyWhen() != null) {
+        o.set("verifyCriteria", condition(v.healthyWhen()));
+      }
+      if (v.timeout() != null) {
+        o.set("verifyTimeout", duration(v.timeout()));
       }
     }
     if (s.interruptPolicy() != InterruptPolicy.FAIL || canonical) {

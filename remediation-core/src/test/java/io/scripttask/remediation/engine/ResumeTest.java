@@ -10,11 +10,14 @@ import io.scripttask.remediation.RollbackStatus;
 import io.scripttask.remediation.Step;
 import io.scripttask.remediation.StepAttempt;
 import io.scripttask.remediation.StepAttempt.Kind;
+import io.scripttask.remediation.StepRetry;
 import io.scripttask.remediation.StepStatus;
+import io.scripttask.remediation.Verification;
 import io.scripttask.remediation.Workflow;
 import io.scripttask.remediation.WorkflowExecution;
 import io.scripttask.scheduler.testkit.ScriptedTransport.Outcome;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -127,35 +130,190 @@ class ResumeTest {
     assertThat(b.stepsRun(id, Kind.STEP)).containsExactly("a:SUCCEEDED", "b:INTERRUPTED");
   }
 
-  @Test
-  void verifyRerunsAStepWhoseSuccessCriteriaDoNotHoldWithoutItsOutput() {
+  /** a, then b (ten minutes, verified by {@code probe}), then c; crashed while b runs. */
+  private static EngineFixture crashedDuringVerifiedB(Verification probe, Outcome... probes) {
     Workflow w =
-        twoSteps(InterruptPolicy.VERIFY).toBuilder()
+        twoSteps(InterruptPolicy.RERUN).toBuilder()
             .replaceStep(
                 Step.script("b")
                     .script("do-b")
                     .timeout(Duration.ofMinutes(30))
-                    .interruptPolicy(InterruptPolicy.VERIFY)
-                    .successCriteria(Condition.outputContains("patched"))
+                    .retry(StepRetry.fixed(3, Duration.ofSeconds(10)))
+                    .verify(probe)
                     .onSuccess("c")
                     .build())
             .build();
-    EngineFixture a = new EngineFixture().script("do-a", "do-b", "do-c", "undo-a").build();
+    EngineFixture a =
+        new EngineFixture().script("do-a", "do-b", "do-c", "undo-a", "b-done").build();
     a.transport.script(
-        "do-b",
-        Outcome.succeed(Duration.ofMinutes(10)),
-        new Outcome(0, Duration.ofMinutes(1), false, false, "patched\n"));
-    String id = a.start(w, "web-1", Map.of()).id();
+        "do-b", Outcome.succeed(Duration.ofMinutes(10)), Outcome.succeed(Duration.ofMinutes(1)));
+    if (probes.length > 0) {
+      a.transport.script("b-done", probes);
+    }
+    a.start(w, "web-1", Map.of());
     a.driver.advance(Duration.ofMinutes(1));
+    return a;
+  }
+
+  @Test
+  void verifyRunsTheProbeOnTheStepsNodeAndContinuesWithoutRerunningWhenItIsHealthy() {
+    EngineFixture a =
+        crashedDuringVerifiedB(
+            Verification.script("b-done"), Outcome.succeed(Duration.ofSeconds(2)));
+    String id = only(a);
     EngineFixture b = a.sibling("engine-b");
 
     WorkflowExecution e = b.driver.runUntilDone(id, Duration.ofHours(1));
 
     assertThat(e.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-    StepAttempt interrupted = b.attempts(id).get(1);
-    assertThat(interrupted.status()).isEqualTo(StepStatus.INTERRUPTED);
-    assertThat(interrupted.detail()).contains("verification").contains("false, runs again");
+    assertThat(b.scriptsRun()).containsExactly("do-a", "do-b", "b-done", "do-c");
+    assertThat(b.transport.runs().get(2).request().node().id()).isEqualTo("web-1");
+    assertThat(b.stepsRun(id, Kind.STEP))
+        .containsExactly("a:SUCCEEDED", "b:INTERRUPTED", "b:SUCCEEDED", "c:SUCCEEDED");
+    assertThat(b.stepsRun(id, Kind.PROBE)).containsExactly("b:SUCCEEDED");
+    List<StepAttempt> attempts = b.attempts(id);
+    assertThat(attempts.get(1).detail())
+        .contains("policy VERIFY")
+        .contains("verifying with script 'b-done'");
+    StepAttempt probe = attempts.get(2);
+    assertThat(probe.kind()).isEqualTo(Kind.PROBE);
+    assertThat(probe.decision()).isEqualTo("exit code 0 == 0");
+    assertThat(probe.detail()).isEqualTo("verification after interruption");
+    StepAttempt verified = attempts.get(3);
+    assertThat(verified.status()).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(verified.detail()).isEqualTo("verified after interruption");
+    assertThat(verified.next()).isEqualTo("c");
+    assertThat(verified.attempt()).isEqualTo(1);
+    assertThat(e.progress().completed()).containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void verifyJudgesTheProbeByItsHealthyCriteria() {
+    EngineFixture a =
+        crashedDuringVerifiedB(
+            Verification.script("b-done").withHealthyWhen(Condition.outputContains("installed")),
+            new Outcome(0, Duration.ofSeconds(2), false, false, "kb5034441 installed\n"));
+    String id = only(a);
+    EngineFixture b = a.sibling("engine-b");
+
+    WorkflowExecution e = b.driver.runUntilDone(id, Duration.ofHours(1));
+
+    assertThat(e.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(b.scriptsRun()).containsExactly("do-a", "do-b", "b-done", "do-c");
+    assertThat(b.attempts(id).get(2).decision()).isEqualTo("stdout contains \"installed\": true");
+  }
+
+  @Test
+  void verifyRerunsTheStepWhenTheProbeIsUnhealthy() {
+    EngineFixture a =
+        crashedDuringVerifiedB(
+            Verification.script("b-done").withHealthyWhen(Condition.outputContains("installed")),
+            new Outcome(0, Duration.ofSeconds(2), false, false, "pending\n"));
+    String id = only(a);
+    EngineFixture b = a.sibling("engine-b");
+
+    WorkflowExecution e = b.driver.runUntilDone(id, Duration.ofHours(1));
+
+    assertThat(e.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(b.scriptsRun()).containsExactly("do-a", "do-b", "b-done", "do-b", "do-c");
+    assertThat(b.stepsRun(id, Kind.STEP))
+        .containsExactly("a:SUCCEEDED", "b:INTERRUPTED", "b:SUCCEEDED", "c:SUCCEEDED");
+    StepAttempt probe = b.attempts(id).get(2);
+    assertThat(probe.kind()).isEqualTo(Kind.PROBE);
+    assertThat(probe.status()).isEqualTo(StepStatus.FAILED);
+    assertThat(probe.decision()).isEqualTo("stdout contains \"installed\": false");
+    assertThat(probe.next()).isEqualTo("rerun");
+    assertThat(b.attempts(id).get(3).attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void aRerunAfterAFailedVerificationIsRetriedWithTheAttemptsLeft() {
+    EngineFixture a =
+        crashedDuringVerifiedB(
+            Verification.script("b-done"), Outcome.exit(3, Duration.ofSeconds(2)));
+    a.transport.script("do-b", Outcome.exit(1, Duration.ofSeconds(5)));
+    String id = only(a);
+    EngineFixture b = a.sibling("engine-b");
+
+    WorkflowExecution e = b.driver.runUntilDone(id, Duration.ofHours(1));
+
+    // attempt 1 was interrupted; attempts 2 and 3 ran and failed; the policy allows 3 in all
+    assertThat(e.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(b.scriptsRun()).containsExactly("do-a", "do-b", "b-done", "do-b", "do-b", "undo-a");
+    assertThat(b.stepsRun(id, Kind.PROBE)).containsExactly("b:FAILED");
+    assertThat(b.attempts(id).get(2).decision()).isEqualTo("exit code 3 != 0");
+  }
+
+  @Test
+  void verifyRerunsTheStepWhenTheProbeCannotStart() {
+    EngineFixture a = crashedDuringVerifiedB(Verification.script("not-in-library"));
+    String id = only(a);
+    EngineFixture b = a.sibling("engine-b");
+
+    WorkflowExecution e = b.driver.runUntilDone(id, Duration.ofHours(1));
+
+    assertThat(e.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(b.scriptsRun()).containsExactly("do-a", "do-b", "do-b", "do-c");
+    StepAttempt probe = b.attempts(id).get(2);
+    assertThat(probe.kind()).isEqualTo(Kind.PROBE);
+    assertThat(probe.status()).isEqualTo(StepStatus.FAILED);
+    assertThat(probe.detail())
+        .contains("verification script 'not-in-library' is not in the library")
+        .endsWith("the step runs again");
+  }
+
+  @Test
+  void verifyRerunsTheStepWhenTheTransportCannotStartTheProbe() {
+    EngineFixture a = crashedDuringVerifiedB(Verification.script("b-done"), Outcome.startFailure());
+    String id = only(a);
+    EngineFixture b = a.sibling("engine-b");
+
+    WorkflowExecution e = b.driver.runUntilDone(id, Duration.ofHours(1));
+
+    assertThat(e.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(b.scriptsRun()).containsExactly("do-a", "do-b", "b-done", "do-b", "do-c");
+    assertThat(b.stepsRun(id, Kind.PROBE)).containsExactly("b:FAILED");
+  }
+
+  @Test
+  void aProbeThatOutlivesItsTimeoutCountsAsUnhealthy() {
+    EngineFixture a =
+        crashedDuringVerifiedB(
+            Verification.script("b-done").withTimeout(Duration.ofSeconds(30)), Outcome.hang());
+    String id = only(a);
+    EngineFixture b = a.sibling("engine-b");
+
+    WorkflowExecution e = b.driver.runUntilDone(id, Duration.ofHours(1));
+
+    assertThat(e.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(b.stepsRun(id, Kind.PROBE)).containsExactly("b:TIMED_OUT");
+    assertThat(b.scriptsRun()).containsExactly("do-a", "do-b", "b-done", "do-b", "do-c");
+    assertThat(b.transport.runs().get(2).request().timeout()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aCrashDuringTheVerificationProbeProbesAgainOnTheNextResume() {
+    EngineFixture a =
+        crashedDuringVerifiedB(
+            Verification.script("b-done"),
+            Outcome.succeed(Duration.ofMinutes(10)),
+            Outcome.succeed(Duration.ofSeconds(2)));
+    String id = only(a);
+    EngineFixture b = a.sibling("engine-b");
+    b.driver.advance(Duration.ofMinutes(1));
+    assertThat(b.engine.ownedExecutions()).containsExactly(id);
+    assertThat(b.scriptsRun()).containsExactly("do-a", "do-b", "b-done");
+    EngineFixture c = a.sibling("engine-c");
+
+    WorkflowExecution e = c.driver.runUntilDone(id, Duration.ofHours(1));
+
+    assertThat(e.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(e.owner()).isEqualTo("engine-c");
+    assertThat(c.scriptsRun()).containsExactly("do-a", "do-b", "b-done", "b-done", "do-c");
+    assertThat(c.stepsRun(id, Kind.STEP))
+        .containsExactly("a:SUCCEEDED", "b:INTERRUPTED", "b:SUCCEEDED", "c:SUCCEEDED");
+    assertThat(c.stepsRun(id, Kind.PROBE)).containsExactly("b:INTERRUPTED", "b:SUCCEEDED");
+    assertThat(c.attempts(id).get(2).detail()).contains("the engine running the probe stopped");
   }
 
   @Test

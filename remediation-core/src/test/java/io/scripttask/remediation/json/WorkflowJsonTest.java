@@ -21,6 +21,7 @@ import io.scripttask.remediation.Step;
 import io.scripttask.remediation.StepRetry;
 import io.scripttask.remediation.Template;
 import io.scripttask.remediation.Transitions;
+import io.scripttask.remediation.Verification;
 import io.scripttask.remediation.Workflow;
 import io.scripttask.remediation.WorkflowTrigger;
 import io.scripttask.remediation.WorkflowValidationException;
@@ -83,7 +84,10 @@ class WorkflowJsonTest {
                             Condition.outputContains("OK", OutputSource.ANY, true),
                             Condition.regex("free=\\d+", OutputSource.STDERR)),
                         Condition.not(Condition.jsonPath("$.errors", Op.GT, 0))))
-                .interruptPolicy(InterruptPolicy.VERIFY)
+                .verify(
+                    Verification.script("probe-disk")
+                        .withHealthyWhen(Condition.outputContains("clean"))
+                        .withTimeout(Duration.ofSeconds(20)))
                 .onSuccess("branch")
                 .onFailure("alert"))
         .step(
@@ -494,5 +498,80 @@ class WorkflowJsonTest {
     assertThat(c.commands()).containsExactly("uptime");
     assertThat(c.shell()).isEqualTo(Shell.BASH);
     assertThat(c.stopOnFailure()).isTrue();
+  }
+
+  @Test
+  void aVerificationProbeIsReadWrittenAndPartOfTheVersion() {
+    String json =
+        "{\"id\": \"v\", \"steps\": [{\"id\": \"patch\", \"type\": \"script\","
+            + " \"scriptId\": \"apply-patch\", \"verifyScriptId\": \"patch-installed\","
+            + " \"verifyCriteria\": {\"type\": \"outputContains\", \"text\": \"installed\"},"
+            + " \"verifyTimeout\": 30}]}";
+
+    Workflow w = WorkflowJson.read(json);
+
+    Step patch = w.steps().get("patch");
+    assertThat(patch.interruptPolicy()).isEqualTo(InterruptPolicy.VERIFY);
+    assertThat(patch.verification())
+        .isEqualTo(
+            Verification.script("patch-installed")
+                .withHealthyWhen(Condition.outputContains("installed"))
+                .withTimeout(Duration.ofSeconds(30)));
+    String written = WorkflowJson.write(w);
+    assertThat(written)
+        .contains("\"verifyScriptId\" : \"patch-installed\"")
+        .contains("\"verifyCriteria\"")
+        .contains("\"interruptPolicy\" : \"verify\"");
+    Workflow back = WorkflowJson.read(written);
+    assertThat(back).isEqualTo(w);
+    assertThat(back.version()).isEqualTo(w.version());
+
+    Workflow otherProbe =
+        WorkflowJson.read(json.replace("\"patch-installed\"", "\"patch-listed\""));
+    assertThat(otherProbe.version()).isNotEqualTo(w.version());
+  }
+
+  @Test
+  void anInlineVerificationScriptSurvivesARoundTrip() {
+    Workflow w =
+        Workflow.builder("inline-verify")
+            .step(
+                Step.command("restart")
+                    .commands("systemctl restart nginx")
+                    .verify(
+                        ScriptRef.inline(
+                            Script.builder("nginx-active")
+                                .content("systemctl is-active nginx")
+                                .build())))
+            .build();
+
+    String json = WorkflowJson.write(w);
+
+    assertThat(json).contains("\"verifyScript\"").doesNotContain("verifyScriptId");
+    assertThat(WorkflowJson.read(json)).isEqualTo(w);
+  }
+
+  @Test
+  void verifyCriteriaOrTimeoutWithoutAVerificationScriptAreReported() {
+    assertThat(
+            problems(
+                "{\"id\": \"v\", \"steps\": [{\"id\": \"a\", \"type\": \"script\","
+                    + " \"scriptId\": \"x\", \"verifyTimeout\": 30}]}"))
+        .extracting(Problem::message)
+        .containsExactly(
+            "step 'a': field 'verifyTimeout' must come with verifyScriptId or verifyScript, but"
+                + " was PT30S");
+  }
+
+  @Test
+  void verifyWithoutAProbeOnAScriptStepIsReportedNamingStepFieldAndValue() {
+    assertThat(
+            problems(
+                "{\"id\": \"v\", \"steps\": [{\"id\": \"a\", \"type\": \"script\","
+                    + " \"scriptId\": \"x\", \"interruptPolicy\": \"verify\"}]}"))
+        .extracting(Problem::message)
+        .containsExactly(
+            "step 'a': field 'verifyScriptId' must be given when interruptPolicy is verify (a"
+                + " probe that tells whether the step's work is done), but was null");
   }
 }

@@ -7,10 +7,12 @@ import io.scripttask.remediation.Compensation;
 import io.scripttask.remediation.Condition;
 import io.scripttask.remediation.EscalationPolicy;
 import io.scripttask.remediation.EscalationTier;
+import io.scripttask.remediation.InterruptPolicy;
 import io.scripttask.remediation.Op;
 import io.scripttask.remediation.ScriptRef;
 import io.scripttask.remediation.Step;
 import io.scripttask.remediation.Transitions;
+import io.scripttask.remediation.Verification;
 import io.scripttask.remediation.Workflow;
 import io.scripttask.remediation.WorkflowTrigger;
 import io.scripttask.remediation.WorkflowValidationException;
@@ -388,5 +390,67 @@ class WorkflowValidationTest {
     rejects.accept(() -> io.scripttask.remediation.StepRetry.builder().maxAttempts(0).build());
     rejects.accept(
         () -> WorkflowTrigger.metric(Condition.threshold("cpu", Op.GT, 1)).samples(4, 3));
+  }
+
+  @Test
+  void verifyOnAScriptStepNeedsAProbeOrCriteriaThatDoNotReadItsOwnResult() {
+    assertThat(
+            problems(
+                with(
+                    script("a").interruptPolicy(InterruptPolicy.VERIFY).onSuccess("b"),
+                    Step.command("b")
+                        .commands("systemctl restart app")
+                        .interruptPolicy(InterruptPolicy.VERIFY)
+                        .successCriteria(
+                            Condition.allOf(
+                                Condition.threshold("cpu", Op.LT, 90),
+                                Condition.outputContains("restarted"))))))
+        .extracting(Problem::message)
+        .containsExactly(
+            "step 'a': field 'verifyScriptId' must be given when interruptPolicy is verify (a"
+                + " probe that tells whether the step's work is done), but was null",
+            "step 'b': field 'successCriteria' must not read the step's own result when"
+                + " interruptPolicy is verify without verifyScriptId (declare a verification"
+                + " probe), but was \"stdout contains \"restarted\"\"");
+  }
+
+  @Test
+  void verifyIsAcceptedWithAProbeOrWithCriteriaOnTriggerDataAndOtherSteps() {
+    Workflow w =
+        with(
+                script("a").onSuccess("b"),
+                script("b").verify("b-done").onSuccess("c"),
+                script("c")
+                    .interruptPolicy(InterruptPolicy.VERIFY)
+                    .successCriteria(
+                        Condition.anyOf(
+                            Condition.onStep("a", Condition.outputContains("already")),
+                            Condition.threshold("disk", Op.LT, 80))))
+            .build();
+
+    assertThat(w.step("b").orElseThrow().interruptPolicy()).isEqualTo(InterruptPolicy.VERIFY);
+    assertThat(w.step("b").orElseThrow().verification()).isEqualTo(Verification.script("b-done"));
+    assertThat(w.step("c").orElseThrow().verification()).isNull();
+  }
+
+  @Test
+  void aVerificationProbeIsOnlyForScriptAndCommandStepsUnderVerify() {
+    assertThat(
+            problems(
+                with(
+                    script("a").verify("a-done").interruptPolicy(InterruptPolicy.RERUN).next("n"),
+                    Step.notify("n")
+                        .channel("slack")
+                        .subject("hi")
+                        .verify(Verification.script("sent").withTimeout(Duration.ZERO)))))
+        .containsExactly(
+            new Problem(
+                "a", "interruptPolicy", "be verify when verifyScriptId is declared", "rerun"),
+            new Problem("n", "verifyTimeout", "be positive", "PT0S"),
+            new Problem(
+                "n",
+                "verifyScriptId",
+                "be declared only on a script or command step (this step is of kind notify)",
+                "\"sent\""));
   }
 }

@@ -40,6 +40,7 @@ import io.scripttask.remediation.StoredWorkflow;
 import io.scripttask.remediation.SucceedStep;
 import io.scripttask.remediation.Template;
 import io.scripttask.remediation.TriggerSource;
+import io.scripttask.remediation.Verification;
 import io.scripttask.remediation.Workflow;
 import io.scripttask.remediation.WorkflowExecution;
 import io.scripttask.remediation.WorkflowTrigger;
@@ -788,6 +789,9 @@ public final class EngineCore {
   private Instant running(Active a, Step step, Instant now) {
     ExecutionProgress p = a.e.progress();
     if (a.run == null) {
+      if (draining && verifiesByProbe(a, step)) {
+        return null; // no new run while draining: the next owner verifies
+      }
       interrupted(a, step);
       return CONTINUE;
     }
@@ -796,8 +800,10 @@ public final class EngineCore {
       a.run = null;
       if (run.kind == Kind.COMPENSATION) {
         finishCompensation(a, step, run);
+      } else if (run.kind == Kind.PROBE && step instanceof HealthCheckStep h) {
+        finishProbe(a, h, run);
       } else if (run.kind == Kind.PROBE) {
-        finishProbe(a, (HealthCheckStep) step, run);
+        finishVerification(a, step, run);
       } else {
         finishStep(a, step, run);
       }
@@ -1457,6 +1463,10 @@ public final class EngineCore {
       tx.commit();
       return;
     }
+    if (verifiesByProbe(a, step)) {
+      verifyInterrupted(a, step, tx, detail);
+      return;
+    }
     if (policy == InterruptPolicy.VERIFY && kind == Kind.STEP && step.successCriteria() != null) {
       Condition c = step.successCriteria();
       boolean holds = c.test(ctx(a, StepResult.EMPTY));
@@ -1498,6 +1508,138 @@ public final class EngineCore {
     }
     tx.eb.status(ExecutionStatus.RUNNING);
     tx.commit();
+  }
+
+  /** Whether an interrupted {@code step} is verified by running its verification probe. */
+  private static boolean verifiesByProbe(Active a, Step step) {
+    return step.interruptPolicy() == InterruptPolicy.VERIFY
+        && step.verification() != null
+        && !(step instanceof HealthCheckStep)
+        && a.e.status() != ExecutionStatus.ROLLING_BACK;
+  }
+
+  /**
+   * Records the interruption and starts the verification probe on the step's node(s); the attempt
+   * number stays, so that a crash during the probe is recognised on the next resume (the step's
+   * latest record is then this attempt's interruption) and the probe simply runs again.
+   */
+  private void verifyInterrupted(Active a, Step step, Tx tx, String detail) {
+    ExecutionProgress p = a.e.progress();
+    Verification v = step.verification();
+    StepAttempt last = p.results().get(step.id());
+    boolean probeInterrupted =
+        last != null
+            && last.kind() == Kind.STEP
+            && last.status() == StepStatus.INTERRUPTED
+            && last.attempt() == Math.max(1, p.attempt());
+    StepAttempt rec;
+    if (probeInterrupted) {
+      rec =
+          tx.record(
+              Kind.PROBE,
+              step.id(),
+              p.attempt(),
+              StepStatus.INTERRUPTED,
+              start(p, p.runStartedAt()),
+              null,
+              "verification after interruption: the engine running the probe stopped; probes"
+                  + " again",
+              null,
+              null);
+    } else {
+      rec =
+          tx.record(
+              Kind.STEP,
+              step.id(),
+              p.attempt(),
+              StepStatus.INTERRUPTED,
+              start(p, p.runStartedAt()),
+              null,
+              detail + "; verifying with script '" + v.script().scriptId() + "'",
+              null,
+              null);
+    }
+    tx.event(new RemediationEvent.StepFinished(tx.now, rec));
+    if (!tx.commit()) {
+      return;
+    }
+    startRun(
+        a,
+        Kind.PROBE,
+        step,
+        nodesFor(a, stepTarget(step)),
+        resolve(v.script()),
+        "verification script '" + v.script().scriptId() + "' is not in the library",
+        stepEnvironment(step),
+        v.timeoutIfSet().orElse(step.timeout()));
+  }
+
+  /**
+   * The verification probe of an interrupted step ended: healthy on every node, the step counts as
+   * succeeded (its onSuccess is followed); otherwise (unhealthy, timed out, not started) it runs
+   * again as its next attempt.
+   */
+  private void finishVerification(Active a, Step step, Run run) {
+    ExecutionProgress p = a.e.progress();
+    Verification v = step.verification();
+    Tx tx = new Tx(a);
+    ExecutionResult r = run.combined(clock.instant());
+    StepResult sr = stepResult(r, run.timedOut);
+    boolean healthy = false;
+    String decision = null;
+    if (r.outcome() == ExecutionResult.Outcome.EXITED) {
+      Condition c = v == null ? null : v.healthyWhen();
+      healthy = c != null ? c.test(ctx(a, sr)) : r.exitCode() == 0;
+      decision =
+          c != null
+              ? c.describe() + ": " + healthy
+              : "exit code " + r.exitCode() + (healthy ? " == 0" : " != 0");
+    }
+    String how = describe(r, run.timedOut);
+    StepAttempt probe =
+        tx.record(
+            Kind.PROBE,
+            step.id(),
+            p.attempt(),
+            healthy ? StepStatus.SUCCEEDED : failedStatus(r, run.timedOut),
+            start(p, p.runStartedAt()),
+            r,
+            "verification after interruption"
+                + (how == null ? "" : ": " + how)
+                + (healthy ? "" : "; the step runs again"),
+            decision,
+            healthy ? target(step.onSuccess(), true) : "rerun");
+    tx.event(new RemediationEvent.StepFinished(tx.now, probe));
+    if (healthy) {
+      StepAttempt rec =
+          tx.record(
+              Kind.STEP,
+              step.id(),
+              p.attempt(),
+              StepStatus.SUCCEEDED,
+              start(p),
+              null,
+              "verified after interruption",
+              decision,
+              target(step.onSuccess(), true));
+      tx.event(new RemediationEvent.StepFinished(tx.now, rec));
+      tx.complete(step.id());
+      goTo(tx, step.onSuccess(), true, null);
+    } else {
+      tx.pb.attempt(p.attempt() + 1).phase(Phase.READY).wakeAt(null).runStartedAt(null);
+      tx.eb.status(ExecutionStatus.RUNNING);
+    }
+    tx.commit();
+  }
+
+  private static Target stepTarget(Step step) {
+    if (step instanceof ScriptStep s) {
+      return s.target();
+    }
+    if (step instanceof CommandStep c) {
+      return c.target();
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------- transitions and endings
