@@ -58,6 +58,27 @@ public record FireKey(String scheduleId, Instant fireTime, String nodeId) {
   }
 
   /**
+   * @param o another object
+   * @return whether it is a fire key with equal components
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o == this
+        || (o instanceof FireKey k
+            && scheduleId.equals(k.scheduleId)
+            && fireTime.equals(k.fireTime)
+            && nodeId.equals(k.nodeId));
+  }
+
+  /**
+   * @return a hash of the components (written out: the stores hash millions of keys)
+   */
+  @Override
+  public int hashCode() {
+    return (scheduleId.hashCode() * 31 + fireTime.hashCode()) * 31 + nodeId.hashCode();
+  }
+
+  /**
    * @return whether this is the key of an ad-hoc run rather than of a fire
    */
   public boolean isAdHoc() {

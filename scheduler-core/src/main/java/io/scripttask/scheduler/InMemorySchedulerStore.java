@@ -1,19 +1,22 @@
 package io.scripttask.scheduler;
 
 import io.scripttask.scheduler.spi.ClaimOutcome;
+import io.scripttask.scheduler.spi.ClaimRequest;
 import io.scripttask.scheduler.spi.FireOutcome;
+import io.scripttask.scheduler.spi.FireRequest;
 import io.scripttask.scheduler.spi.RunningCounts;
 import io.scripttask.scheduler.spi.SchedulerStore;
+import io.scripttask.scheduler.spi.TransitionRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -25,79 +28,110 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * The default {@link SchedulerStore}: everything in memory, lost when the process ends.
  * Thread-safe: reads share a read lock, changes take a write lock, so every method is atomic and
- * the compare-and-set methods behave exactly as a database's would.
+ * the compare-and-set methods behave exactly as a database's would. The batch methods ({@link
+ * #fireAll}, {@link #claimAll}, {@link #transitionAll}) take the write lock once for the whole
+ * batch.
  *
  * <p>Sorted indexes keep the hot queries independent of how much is stored: {@link #dueSchedules}
  * reads an index of active schedules by {@code (nextFireTime, id)}, {@link #dispatchable} an index
- * of pending jobs by {@code (priority, readyAt, sequence, id)}, {@link #deleteFinishedBefore} an
- * index by finish time, {@link #lastFinished} an index per schedule and node, {@link
- * #earliestUnfinished} an index per schedule, node and status, {@link #triggeredAfter} an index by
- * upstream schedule; running counts (by node, group and schedule) and status counts are kept up to
- * date on every change, so {@link #claim} checks the limits in constant time per limit under the
- * write lock, and {@link #orphaned} reads an index of running jobs by owner. A transition only
- * touches the indexes whose keys it changes. Several schedulers in one process may share one
- * instance (a cluster in a test, for example).
+ * of pending jobs per priority by {@code (readyAt, sequence, id)}, {@link #deleteFinishedBefore} an
+ * index by finish time, {@link #lastFinished} and {@link #earliestUnfinished} an index per schedule
+ * and node, {@link #triggeredAfter} an index by upstream schedule; running counts (by node, group
+ * and schedule) and status counts are kept up to date on every change, so {@link #claim} checks the
+ * limits in constant time per limit under the write lock, and {@link #orphaned} reads an index of
+ * running jobs by owner. A transition only touches the indexes whose keys it changes. Several
+ * schedulers in one process may share one instance (a cluster in a test, for example).
  *
- * <p>Schedules, which may number in the millions, are kept compact: both their index by id and
- * their due index are sorted arrays of chunks holding the schedules themselves (about a reference
- * per schedule and index, rather than a tree entry and a key object), and schedules due at the same
- * instant share one {@link Instant} object.
+ * <p>Schedules, which may number in the millions, are kept compact: an open-addressing hash table
+ * holds them by id, and their id index (for listing) and due index are sorted arrays of chunks
+ * (about a reference per schedule and index, rather than a tree entry and a key object); schedules
+ * due at the same instant share one {@link Instant} object.
  */
 public final class InMemorySchedulerStore implements SchedulerStore {
-
-  private record ReadyKey(int priority, Instant ready, long sequence, String id) {}
 
   private record SeqKey(long sequence, String id) {}
 
   private record FinishKey(Instant finished, long sequence, String id) {}
 
-  private record ScheduleNode(String scheduleId, String nodeId) {}
+  private record ScheduleNode(String scheduleId, String nodeId) {
+    @Override
+    public boolean equals(Object o) {
+      return o == this
+          || (o instanceof ScheduleNode k
+              && scheduleId.equals(k.scheduleId)
+              && nodeId.equals(k.nodeId));
+    }
 
-  private record ScheduleNodeStatus(String scheduleId, String nodeId, JobStatus status) {}
-
-  private record FireOrderKey(Instant fireTime, long sequence, String id) {}
+    @Override
+    public int hashCode() {
+      return scheduleId.hashCode() * 31 + nodeId.hashCode();
+    }
+  }
 
   private record VariableKey(VariableScope scope, String scopeId, String name) {}
 
-  private static final Comparator<Schedule> ID_ORDER = Comparator.comparing(Schedule::id);
-
   private static final Comparator<Schedule> DUE_ORDER =
-      Comparator.comparing(Schedule::nextFireTime).thenComparing(Schedule::id);
+      (a, b) -> {
+        int c = a.nextFireTime().compareTo(b.nextFireTime());
+        return c != 0 ? c : a.id().compareTo(b.id());
+      };
 
-  private static final Comparator<ReadyKey> READY_ORDER =
-      Comparator.comparingInt(ReadyKey::priority)
-          .thenComparing(ReadyKey::ready)
-          .thenComparingLong(ReadyKey::sequence)
-          .thenComparing(ReadyKey::id);
-
-  /** Newest first. */
-  private static final Comparator<SeqKey> SEQ_ORDER =
-      Comparator.comparingLong(SeqKey::sequence).thenComparing(SeqKey::id).reversed();
+  /** Pending jobs of one priority: by ready time, then sequence, then id. */
+  private static final Comparator<Job> READY_ORDER =
+      (a, b) -> {
+        int c = a.readyAt().compareTo(b.readyAt());
+        if (c != 0) {
+          return c;
+        }
+        c = Long.compare(a.sequence(), b.sequence());
+        return c != 0 ? c : a.id().compareTo(b.id());
+      };
 
   /** Oldest first. */
-  private static final Comparator<SeqKey> OWNED_ORDER =
-      Comparator.comparingLong(SeqKey::sequence).thenComparing(SeqKey::id);
+  private static final Comparator<SeqKey> SEQ_ORDER =
+      (a, b) -> {
+        int c = Long.compare(a.sequence(), b.sequence());
+        return c != 0 ? c : a.id().compareTo(b.id());
+      };
 
   private static final Comparator<FinishKey> FINISH_ORDER =
-      Comparator.comparing(FinishKey::finished)
-          .thenComparingLong(FinishKey::sequence)
-          .thenComparing(FinishKey::id);
+      (a, b) -> {
+        int c = a.finished().compareTo(b.finished());
+        if (c != 0) {
+          return c;
+        }
+        c = Long.compare(a.sequence(), b.sequence());
+        return c != 0 ? c : a.id().compareTo(b.id());
+      };
 
-  private static final Comparator<FireOrderKey> FIRE_ORDER =
-      Comparator.comparing(FireOrderKey::fireTime)
-          .thenComparingLong(FireOrderKey::sequence)
-          .thenComparing(FireOrderKey::id);
+  /** Jobs by fire time, then sequence, then id: fields a job never changes. */
+  private static final Comparator<Job> FIRE_ORDER =
+      (a, b) -> {
+        int c = a.fireKey().fireTime().compareTo(b.fireKey().fireTime());
+        if (c != 0) {
+          return c;
+        }
+        c = Long.compare(a.sequence(), b.sequence());
+        return c != 0 ? c : a.id().compareTo(b.id());
+      };
 
   private static final Comparator<VariableKey> VARIABLE_ORDER =
       Comparator.comparing(VariableKey::scope)
           .thenComparing(VariableKey::scopeId, Comparator.nullsFirst(Comparator.naturalOrder()))
           .thenComparing(VariableKey::name);
 
+  private static final Priority[] PRIORITIES = Priority.values();
+
+  private static final JobStatus[] STATUSES = JobStatus.values();
+
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final AtomicLong sequence = new AtomicLong();
 
   /** Every schedule, by id. */
-  private final SortedChunks<Schedule> schedules = new SortedChunks<>(ID_ORDER);
+  private final KeyTable<String, Schedule> schedules = new KeyTable<>(Schedule::id);
+
+  /** Every schedule's id, in order: for listing. */
+  private final SortedChunks<String> ids = new SortedChunks<>(Comparator.naturalOrder());
 
   /** The active schedules that have a next fire, by {@code (nextFireTime, id)}. */
   private final SortedChunks<Schedule> due = new SortedChunks<>(DUE_ORDER);
@@ -105,21 +139,31 @@ public final class InMemorySchedulerStore implements SchedulerStore {
   /** Upstream schedule id to the ids of the schedules with an after-completion trigger on it. */
   private final HashMap<String, TreeSet<String>> triggeredAfter = new HashMap<>();
 
-  private final HashMap<String, Job> jobs = new HashMap<>();
-  private final HashMap<FireKey, String> fireKeys = new HashMap<>();
-  private final TreeSet<ReadyKey> ready = new TreeSet<>(READY_ORDER);
-  private final TreeSet<SeqKey> bySequence = new TreeSet<>(SEQ_ORDER);
-  private final TreeSet<FinishKey> finished = new TreeSet<>(FINISH_ORDER);
-  private final HashMap<ScheduleNode, TreeSet<FinishKey>> finishedByScheduleNode = new HashMap<>();
-  private final HashMap<ScheduleNodeStatus, TreeSet<FireOrderKey>> unfinished = new HashMap<>();
-  private final EnumMap<JobStatus, Long> statusCounts = new EnumMap<>(JobStatus.class);
+  /** Every job, by id, each with its {@link Lane} (null for a job without a schedule). */
+  private final KeyTable<String, Job> jobs = new KeyTable<>(Job::id, true);
+
+  private final KeyTable<FireKey, FireKey> fireKeys = new KeyTable<>(k -> k);
+
+  /** Pending (QUEUED and WAITING) jobs, as stored, per priority ordinal, in dispatch order. */
+  private final List<SortedChunks<Job>> ready = new ArrayList<>();
+
+  /** Every job's {@code (sequence, id)}, oldest first: for listing, newest first. */
+  private final SortedChunks<SeqKey> bySequence = new SortedChunks<>(SEQ_ORDER);
+
+  /** Finished jobs by {@code (finishedAt, sequence, id)}: for retention. */
+  private final SortedChunks<FinishKey> finished = new SortedChunks<>(FINISH_ORDER);
+
+  /** The jobs of a schedule on a node, unfinished per status and finished: see {@link Lane}. */
+  private final HashMap<ScheduleNode, Lane> lanes = new HashMap<>();
+
+  private final long[] statusCounts = new long[STATUSES.length];
   private long runningGlobal;
   private final HashMap<String, Long> runningByNode = new HashMap<>();
   private final HashMap<String, Long> runningByGroup = new HashMap<>();
   private final HashMap<String, Long> runningBySchedule = new HashMap<>();
 
-  /** Running jobs by owner, each owner's in ascending {@code (sequence, id)}: for orphaned(). */
-  private final HashMap<String, TreeSet<SeqKey>> runningByOwner = new HashMap<>();
+  /** The ids of the running jobs, by owner: for orphaned(). */
+  private final HashMap<String, HashSet<String>> runningByOwner = new HashMap<>();
 
   /** Instance rows by id. */
   private final TreeMap<String, SchedulerInstance> instances = new TreeMap<>();
@@ -130,8 +174,115 @@ public final class InMemorySchedulerStore implements SchedulerStore {
 
   /** Creates an empty store. */
   public InMemorySchedulerStore() {
-    for (JobStatus s : JobStatus.values()) {
-      statusCounts.put(s, 0L);
+    for (int i = 0; i < PRIORITIES.length; i++) {
+      ready.add(new SortedChunks<>(READY_ORDER));
+    }
+  }
+
+  /**
+   * The jobs of one schedule on one node: the unfinished ones per status, by fire order (the
+   * elements may be earlier versions of the jobs; the order uses fields a job never changes), and
+   * the keys of the finished ones. Each set is null when empty, the element itself when it holds
+   * one (most hold zero or one, which then cost no allocation), else a {@link TreeSet}. Dropped
+   * from {@link #lanes} when empty; each stored job of a schedule has its lane as its attachment in
+   * {@link #jobs}.
+   */
+  private static final class Lane {
+    final ScheduleNode key;
+    private Object queued;
+    private Object waiting;
+    private Object running;
+    private Object finished;
+
+    Lane(ScheduleNode key) {
+      this.key = key;
+    }
+
+    private Object unfinished(JobStatus status) {
+      return switch (status) {
+        case QUEUED -> queued;
+        case WAITING -> waiting;
+        case RUNNING -> running;
+        default -> throw new IllegalArgumentException("not unfinished: " + status);
+      };
+    }
+
+    private void unfinished(JobStatus status, Object set) {
+      switch (status) {
+        case QUEUED -> queued = set;
+        case WAITING -> waiting = set;
+        case RUNNING -> running = set;
+        default -> throw new IllegalArgumentException("not unfinished: " + status);
+      }
+    }
+
+    Job earliest(JobStatus status) {
+      return first(unfinished(status));
+    }
+
+    void addUnfinished(Job j) {
+      unfinished(j.status(), plus(unfinished(j.status()), j, FIRE_ORDER));
+    }
+
+    void removeUnfinished(Job j) {
+      unfinished(j.status(), minus(unfinished(j.status()), j, FIRE_ORDER));
+    }
+
+    FinishKey lastFinished() {
+      return last(finished);
+    }
+
+    void addFinished(FinishKey k) {
+      finished = plus(finished, k, FINISH_ORDER);
+    }
+
+    void removeFinished(FinishKey k) {
+      finished = minus(finished, k, FINISH_ORDER);
+    }
+
+    boolean isEmpty() {
+      return finished == null && queued == null && waiting == null && running == null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E> E first(Object set) {
+      return set instanceof TreeSet<?> t ? (E) t.first() : (E) set;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E> E last(Object set) {
+      return set instanceof TreeSet<?> t ? (E) t.last() : (E) set;
+    }
+
+    /** The set with {@code e} added. */
+    @SuppressWarnings("unchecked")
+    private static <E> Object plus(Object set, E e, Comparator<? super E> order) {
+      if (set == null) {
+        return e;
+      }
+      if (set instanceof TreeSet<?> t) {
+        ((TreeSet<E>) t).add(e); // an equal element stays: equal elements are interchangeable
+        return t;
+      }
+      E one = (E) set;
+      if (order.compare(one, e) == 0) {
+        return e;
+      }
+      TreeSet<E> many = new TreeSet<>(order);
+      many.add(one);
+      many.add(e);
+      return many;
+    }
+
+    /** The set without the element equal to {@code e}. */
+    @SuppressWarnings("unchecked")
+    private static <E> Object minus(Object set, E e, Comparator<? super E> order) {
+      if (set instanceof TreeSet<?> t) {
+        TreeSet<E> many = (TreeSet<E>) t;
+        many.remove(e);
+        return many.size() > 1 ? many : many.isEmpty() ? null : many.first();
+      }
+      return set != null && order.compare((E) set, e) == 0 ? null : set;
     }
   }
 
@@ -144,9 +295,10 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     Schedule stored = schedule.withVersion(0);
     lock.writeLock().lock();
     try {
-      if (byId(stored.id()) != null) {
+      if (schedules.get(stored.id()) != null) {
         throw new DuplicateScheduleException(stored.id());
       }
+      ids.add(stored.id());
       return putSchedule(stored);
     } finally {
       lock.writeLock().unlock();
@@ -159,7 +311,7 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     Objects.requireNonNull(schedule, "schedule");
     lock.writeLock().lock();
     try {
-      Schedule old = byId(schedule.id());
+      Schedule old = schedules.get(schedule.id());
       if (old == null) {
         throw new NoSuchScheduleException(schedule.id());
       }
@@ -167,7 +319,7 @@ public final class InMemorySchedulerStore implements SchedulerStore {
         throw new StaleVersionException("schedule", old.id(), expectedVersion, old.version());
       }
       Schedule stored = schedule.withVersion(expectedVersion + 1);
-      removeSchedule(old);
+      unindexSchedule(old);
       return putSchedule(stored);
     } finally {
       lock.writeLock().unlock();
@@ -180,11 +332,12 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     Objects.requireNonNull(scheduleId, "scheduleId");
     lock.writeLock().lock();
     try {
-      Schedule old = byId(scheduleId);
+      Schedule old = schedules.remove(scheduleId);
       if (old == null) {
         return false;
       }
-      removeSchedule(old);
+      ids.remove(scheduleId);
+      unindexSchedule(old);
       return true;
     } finally {
       lock.writeLock().unlock();
@@ -197,7 +350,7 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     Objects.requireNonNull(scheduleId, "scheduleId");
     lock.readLock().lock();
     try {
-      return Optional.ofNullable(byId(scheduleId));
+      return Optional.ofNullable(schedules.get(scheduleId));
     } finally {
       lock.readLock().unlock();
     }
@@ -215,12 +368,12 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     lock.readLock().lock();
     try {
       String afterId = after == null ? null : after.substring(2);
-      Iterator<Schedule> from =
-          afterId == null ? schedules.iterator() : schedules.after(s -> s.id().compareTo(afterId));
+      Iterator<String> from =
+          afterId == null ? ids.iterator() : ids.after(id -> id.compareTo(afterId));
       List<Schedule> items = new ArrayList<>();
       boolean more = false;
       while (from.hasNext()) {
-        Schedule s = from.next();
+        Schedule s = schedules.get(from.next());
         if (query.matches(s)) {
           if (items.size() == page.limit()) {
             more = true;
@@ -271,69 +424,97 @@ public final class InMemorySchedulerStore implements SchedulerStore {
   @Override
   public FireOutcome fire(
       String scheduleId, Instant expectedNextFire, Instant newNextFire, List<Job> jobsToInsert) {
-    Objects.requireNonNull(scheduleId, "scheduleId");
-    Objects.requireNonNull(expectedNextFire, "expectedNextFire");
-    List<Job> given = List.copyOf(Objects.requireNonNull(jobsToInsert, "jobs"));
-    if (newNextFire != null && !newNextFire.isAfter(expectedNextFire)) {
-      throw new ValidationException(
-          "newNextFire", "be after expectedNextFire (" + expectedNextFire + ")", newNextFire);
-    }
-    for (Job j : given) {
-      if (!scheduleId.equals(j.scheduleId())) {
-        throw new ValidationException(
-            "jobs", "all belong to schedule " + scheduleId, "a job of " + j.scheduleId());
-      }
-    }
+    FireRequest request = new FireRequest(scheduleId, expectedNextFire, newNextFire, jobsToInsert);
     lock.writeLock().lock();
     try {
-      Schedule current = byId(scheduleId);
-      if (current == null) {
-        return new FireOutcome(FireOutcome.Status.NOT_FOUND, null, List.of(), List.of());
-      }
-      if (current.state() != ScheduleState.ACTIVE) {
-        return new FireOutcome(FireOutcome.Status.NOT_ACTIVE, current, List.of(), List.of());
-      }
-      if (!expectedNextFire.equals(current.nextFireTime())) {
-        return new FireOutcome(FireOutcome.Status.STALE, current, List.of(), List.of());
-      }
-      removeSchedule(current);
-      Schedule advanced =
-          putSchedule(
-              current
-                  .withNextFireTime(newNextFire)
-                  .withLastFireTime(current.nextFireTime())
-                  .withVersion(current.version() + 1));
-      List<Job> inserted = new ArrayList<>();
-      List<FireKey> ignored = new ArrayList<>();
-      for (Job j : given) {
-        Job stored = insertLocked(j);
-        if (stored != null) {
-          inserted.add(stored);
-        } else {
-          ignored.add(j.fireKey());
-        }
-      }
-      return new FireOutcome(FireOutcome.Status.FIRED, advanced, inserted, ignored);
+      return fireLocked(request);
     } finally {
       lock.writeLock().unlock();
     }
   }
 
-  /**
-   * @return the schedule with that id, or null
-   */
-  private Schedule byId(String id) {
-    return schedules.find(s -> s.id().compareTo(id));
+  /** {@inheritDoc} Under one write lock. */
+  @Override
+  public List<FireOutcome> fireAll(List<FireRequest> requests) {
+    List<FireRequest> given = List.copyOf(requests);
+    List<FireOutcome> outcomes = new ArrayList<>(given.size());
+    lock.writeLock().lock();
+    try {
+      for (FireRequest r : given) {
+        outcomes.add(fireLocked(r));
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+    return Collections.unmodifiableList(outcomes);
+  }
+
+  private FireOutcome fireLocked(FireRequest r) {
+    Schedule current = schedules.get(r.scheduleId());
+    if (current == null) {
+      return new FireOutcome(FireOutcome.Status.NOT_FOUND, null, List.of(), List.of());
+    }
+    if (current.state() != ScheduleState.ACTIVE) {
+      return new FireOutcome(FireOutcome.Status.NOT_ACTIVE, current, List.of(), List.of());
+    }
+    if (!r.expectedNextFire().equals(current.nextFireTime())) {
+      return new FireOutcome(FireOutcome.Status.STALE, current, List.of(), List.of());
+    }
+    due.remove(current);
+    Schedule advanced =
+        putDue(
+            new Schedule(
+                current.id(),
+                current.spec(),
+                current.state(),
+                r.newNextFire(),
+                current.nextFireTime(),
+                current.consecutiveFailures(),
+                current.version() + 1,
+                current.createdAt(),
+                current.updatedAt(),
+                current.createdBy(),
+                current.updatedBy()));
+    schedules.put(advanced);
+    List<Job> inserted = new ArrayList<>(r.jobs().size());
+    List<FireKey> ignored = List.of();
+    for (Job j : r.jobs()) {
+      Job stored = insertLocked(j);
+      if (stored != null) {
+        inserted.add(stored);
+      } else {
+        if (ignored.isEmpty()) {
+          ignored = new ArrayList<>();
+        }
+        ignored.add(j.fireKey());
+      }
+    }
+    return new FireOutcome(FireOutcome.Status.FIRED, advanced, inserted, ignored);
   }
 
   /**
-   * Stores a schedule and indexes it. A schedule due at the same instant as one already indexed
-   * gets that schedule's (equal) {@link Instant} object, so that the many schedules firing on the
-   * same minute share one.
+   * Stores a schedule (new, or replacing the version already taken out of the indexes) and indexes
+   * it.
    *
    * @return the schedule stored: {@code s}, or an equal copy
    */
   private Schedule putSchedule(Schedule s) {
+    s = putDue(s);
+    schedules.put(s);
+    if (s.spec().trigger() instanceof AfterCompletionTrigger after) {
+      triggeredAfter.computeIfAbsent(after.scheduleId(), k -> new TreeSet<>()).add(s.id());
+    }
+    return s;
+  }
+
+  /**
+   * Adds a schedule to the due index if it is active and has a next fire. A schedule due at the
+   * same instant as one already indexed gets that schedule's (equal) {@link Instant} object, so
+   * that the many schedules firing on the same minute share one.
+   *
+   * @return the schedule indexed: {@code s}, or an equal copy
+   */
+  private Schedule putDue(Schedule s) {
     Instant next = s.nextFireTime();
     if (s.state() == ScheduleState.ACTIVE && next != null) {
       Schedule same = due.find(d -> d.nextFireTime().compareTo(next));
@@ -342,21 +523,17 @@ public final class InMemorySchedulerStore implements SchedulerStore {
       }
       due.add(s);
     }
-    schedules.add(s);
-    if (s.spec().trigger() instanceof AfterCompletionTrigger after) {
-      triggeredAfter.computeIfAbsent(after.scheduleId(), k -> new TreeSet<>()).add(s.id());
-    }
     return s;
   }
 
-  private void removeSchedule(Schedule s) {
-    schedules.remove(s);
+  /** Removes a schedule from the due and after-completion indexes (not from the table). */
+  private void unindexSchedule(Schedule s) {
     if (s.nextFireTime() != null) {
       due.remove(s);
     }
     if (s.spec().trigger() instanceof AfterCompletionTrigger after) {
-      TreeSet<String> ids = triggeredAfter.get(after.scheduleId());
-      if (ids != null && ids.remove(s.id()) && ids.isEmpty()) {
+      TreeSet<String> set = triggeredAfter.get(after.scheduleId());
+      if (set != null && set.remove(s.id()) && set.isEmpty()) {
         triggeredAfter.remove(after.scheduleId());
       }
     }
@@ -368,13 +545,13 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     Objects.requireNonNull(upstreamScheduleId, "upstreamScheduleId");
     lock.readLock().lock();
     try {
-      TreeSet<String> ids = triggeredAfter.get(upstreamScheduleId);
-      if (ids == null) {
+      TreeSet<String> set = triggeredAfter.get(upstreamScheduleId);
+      if (set == null) {
         return List.of();
       }
-      List<Schedule> result = new ArrayList<>(ids.size());
-      for (String id : ids) {
-        result.add(byId(id));
+      List<Schedule> result = new ArrayList<>(set.size());
+      for (String id : set) {
+        result.add(schedules.get(id));
       }
       return Collections.unmodifiableList(result);
     } finally {
@@ -415,10 +592,12 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     if (fireKeys.containsKey(job.fireKey()) || jobs.containsKey(job.id())) {
       return null;
     }
-    Job stored = job.version() == 0 ? job : job.toBuilder().version(0).build();
-    fireKeys.put(stored.fireKey(), stored.id());
-    jobs.put(stored.id(), stored);
-    index(stored);
+    Job stored = job.withVersion(0);
+    Lane lane = stored.scheduleId() == null ? null : laneOf(stored);
+    fireKeys.put(stored.fireKey());
+    jobs.insert(stored, lane);
+    bySequence.add(new SeqKey(stored.sequence(), stored.id()));
+    indexState(stored, lane);
     return stored;
   }
 
@@ -429,15 +608,8 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     Objects.requireNonNull(expectedStatus, "expectedStatus");
     lock.writeLock().lock();
     try {
-      Job old = jobs.get(next.id());
-      if (old == null || old.status() != expectedStatus || old.version() != expectedVersion) {
-        return Optional.empty();
-      }
-      checkIdentity(old, next);
-      Job stored = next.toBuilder().version(expectedVersion + 1).build();
-      jobs.put(stored.id(), stored);
-      reindex(old, stored);
-      return Optional.of(stored);
+      return Optional.ofNullable(
+          transitionLocked(next, expectedStatus, expectedVersion, List.of()));
     } finally {
       lock.writeLock().unlock();
     }
@@ -452,54 +624,95 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     List<Job> given = List.copyOf(Objects.requireNonNull(follow, "follow"));
     lock.writeLock().lock();
     try {
-      Job old = jobs.get(next.id());
-      if (old == null || old.status() != expectedStatus || old.version() != expectedVersion) {
-        return Optional.empty();
-      }
-      checkIdentity(old, next);
-      Job stored = next.toBuilder().version(expectedVersion + 1).build();
-      jobs.put(stored.id(), stored);
-      reindex(old, stored);
-      for (Job j : given) {
-        insertLocked(j);
-      }
-      return Optional.of(stored);
+      return Optional.ofNullable(transitionLocked(next, expectedStatus, expectedVersion, given));
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /** {@inheritDoc} Under one write lock. */
+  @Override
+  public List<Optional<Job>> transitionAll(List<TransitionRequest> requests) {
+    List<TransitionRequest> given = List.copyOf(requests);
+    List<Optional<Job>> results = new ArrayList<>(given.size());
+    lock.writeLock().lock();
+    try {
+      for (TransitionRequest r : given) {
+        results.add(
+            Optional.ofNullable(
+                transitionLocked(r.next(), r.expectedStatus(), r.expectedVersion(), r.follow())));
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+    return Collections.unmodifiableList(results);
+  }
+
+  /**
+   * @return the stored job, or null if the compare-and-set failed
+   */
+  private Job transitionLocked(
+      Job next, JobStatus expectedStatus, long expectedVersion, List<Job> follow) {
+    int slot = jobs.slotOf(next.id());
+    Job old = slot < 0 ? null : jobs.elementAt(slot);
+    if (old == null || old.status() != expectedStatus || old.version() != expectedVersion) {
+      return null;
+    }
+    checkIdentity(old, next);
+    Job stored = next.withVersion(expectedVersion + 1);
+    jobs.replaceAt(slot, stored);
+    reindex(old, stored, (Lane) jobs.attachmentAt(slot));
+    for (Job j : follow) {
+      insertLocked(j);
+    }
+    return stored;
   }
 
   /** {@inheritDoc} */
   @Override
   public ClaimOutcome claim(
       Job running, JobStatus expectedStatus, long expectedVersion, Limits limits) {
-    Objects.requireNonNull(running, "running");
-    Objects.requireNonNull(expectedStatus, "expectedStatus");
-    Objects.requireNonNull(limits, "limits");
-    if (running.status() != JobStatus.RUNNING) {
-      throw new ValidationException("running.status", "be RUNNING", running.status());
-    }
-    if (!expectedStatus.isPending()) {
-      throw new ValidationException("expectedStatus", "be QUEUED or WAITING", expectedStatus);
-    }
+    ClaimRequest request = new ClaimRequest(running, expectedStatus, expectedVersion, limits);
     lock.writeLock().lock();
     try {
-      Job old = jobs.get(running.id());
-      if (old == null || old.status() != expectedStatus || old.version() != expectedVersion) {
-        return new ClaimOutcome.Lost();
-      }
-      checkIdentity(old, running);
-      ClaimOutcome.Limited full = fullLimit(running, limits);
-      if (full != null) {
-        return full;
-      }
-      Job stored = running.toBuilder().version(expectedVersion + 1).build();
-      jobs.put(stored.id(), stored);
-      reindex(old, stored);
-      return new ClaimOutcome.Claimed(stored);
+      return claimLocked(request);
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /** {@inheritDoc} Under one write lock. */
+  @Override
+  public List<ClaimOutcome> claimAll(List<ClaimRequest> requests) {
+    List<ClaimRequest> given = List.copyOf(requests);
+    List<ClaimOutcome> outcomes = new ArrayList<>(given.size());
+    lock.writeLock().lock();
+    try {
+      for (ClaimRequest r : given) {
+        outcomes.add(claimLocked(r));
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+    return Collections.unmodifiableList(outcomes);
+  }
+
+  private ClaimOutcome claimLocked(ClaimRequest r) {
+    Job running = r.running();
+    int slot = jobs.slotOf(running.id());
+    Job old = slot < 0 ? null : jobs.elementAt(slot);
+    if (old == null || old.status() != r.expectedStatus() || old.version() != r.expectedVersion()) {
+      return new ClaimOutcome.Lost();
+    }
+    checkIdentity(old, running);
+    ClaimOutcome.Limited full = fullLimit(running, r.limits());
+    if (full != null) {
+      return full;
+    }
+    Job stored = running.withVersion(r.expectedVersion() + 1);
+    jobs.replaceAt(slot, stored);
+    reindex(old, stored, (Lane) jobs.attachmentAt(slot));
+    return new ClaimOutcome.Claimed(stored);
   }
 
   /**
@@ -558,17 +771,15 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     lock.readLock().lock();
     try {
       List<Job> result = new ArrayList<>(Math.min(limit, 256));
-      for (Priority p : Priority.values()) {
-        NavigableSet<ReadyKey> tail =
-            ready.tailSet(new ReadyKey(p.ordinal(), Instant.MIN, Long.MIN_VALUE, ""), true);
-        for (ReadyKey k : tail) {
+      for (SortedChunks<Job> pending : ready) {
+        for (Job j : pending) {
           if (result.size() == limit) {
             return Collections.unmodifiableList(result);
           }
-          if (k.priority() != p.ordinal() || k.ready().isAfter(now)) {
+          if (j.readyAt().isAfter(now)) {
             break;
           }
-          result.add(jobs.get(k.id()));
+          result.add(j);
         }
       }
       return Collections.unmodifiableList(result);
@@ -596,11 +807,14 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     SeqKey from = page.after() == null ? null : parseJobCursor(page.after());
     lock.readLock().lock();
     try {
-      Iterable<SeqKey> keys = from == null ? bySequence : bySequence.tailSet(from, false);
+      Iterator<SeqKey> keys =
+          from == null
+              ? bySequence.descendingIterator()
+              : bySequence.descendingBefore(k -> SEQ_ORDER.compare(k, from));
       List<Job> items = new ArrayList<>();
       boolean more = false;
-      for (SeqKey k : keys) {
-        Job j = jobs.get(k.id());
+      while (keys.hasNext()) {
+        Job j = jobs.get(keys.next().id());
         if (query.matches(j)) {
           if (items.size() == page.limit()) {
             more = true;
@@ -637,7 +851,11 @@ public final class InMemorySchedulerStore implements SchedulerStore {
   public Map<JobStatus, Long> countByStatus() {
     lock.readLock().lock();
     try {
-      return Collections.unmodifiableMap(new EnumMap<>(statusCounts));
+      EnumMap<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+      for (JobStatus s : STATUSES) {
+        counts.put(s, statusCounts[s.ordinal()]);
+      }
+      return Collections.unmodifiableMap(counts);
     } finally {
       lock.readLock().unlock();
     }
@@ -650,11 +868,9 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     Objects.requireNonNull(nodeId, "nodeId");
     lock.readLock().lock();
     try {
-      TreeSet<FinishKey> set = finishedByScheduleNode.get(new ScheduleNode(scheduleId, nodeId));
-      if (set == null || set.isEmpty()) {
-        return Optional.empty();
-      }
-      return Optional.of(jobs.get(set.last().id()));
+      Lane lane = lanes.get(new ScheduleNode(scheduleId, nodeId));
+      FinishKey last = lane == null ? null : lane.lastFinished();
+      return last == null ? Optional.empty() : Optional.of(jobs.get(last.id()));
     } finally {
       lock.readLock().unlock();
     }
@@ -677,15 +893,15 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     }
     lock.readLock().lock();
     try {
-      FireOrderKey best = null;
+      Lane lane = lanes.get(new ScheduleNode(scheduleId, nodeId));
+      if (lane == null) {
+        return Optional.empty();
+      }
+      Job best = null;
       for (JobStatus status : statuses) {
-        TreeSet<FireOrderKey> set =
-            unfinished.get(new ScheduleNodeStatus(scheduleId, nodeId, status));
-        if (set != null) {
-          FireOrderKey first = set.first();
-          if (best == null || FIRE_ORDER.compare(first, best) < 0) {
-            best = first;
-          }
+        Job first = lane.earliest(status);
+        if (first != null && (best == null || FIRE_ORDER.compare(first, best) < 0)) {
+          best = first;
         }
       }
       return best == null ? Optional.empty() : Optional.of(jobs.get(best.id()));
@@ -701,39 +917,30 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     positive("batch", batch);
     lock.writeLock().lock();
     try {
-      int deleted = 0;
-      Iterator<FinishKey> it = finished.iterator();
       List<Job> victims = new ArrayList<>();
-      while (it.hasNext() && victims.size() < batch) {
-        FinishKey k = it.next();
-        if (!k.finished().isBefore(cutoff)) {
+      for (FinishKey k : finished) {
+        if (victims.size() >= batch || !k.finished().isBefore(cutoff)) {
           break;
         }
-        Job j = jobs.get(k.id());
-        if (isLatestFinishedOfItsScheduleAndNode(j)) {
+        int slot = jobs.slotOf(k.id());
+        Lane lane = (Lane) jobs.attachmentAt(slot);
+        FinishKey latest = lane == null ? null : lane.lastFinished();
+        if (latest != null && latest.id().equals(k.id())) {
           continue; // dependency checks read it: kept whatever its age
         }
-        victims.add(j);
+        victims.add(jobs.elementAt(slot));
       }
       for (Job j : victims) {
-        unindex(j);
+        Lane lane = (Lane) jobs.attachmentAt(jobs.slotOf(j.id()));
+        bySequence.remove(new SeqKey(j.sequence(), j.id()));
+        unindexState(j, lane);
         jobs.remove(j.id());
         fireKeys.remove(j.fireKey());
-        deleted++;
       }
-      return deleted;
+      return victims.size();
     } finally {
       lock.writeLock().unlock();
     }
-  }
-
-  private boolean isLatestFinishedOfItsScheduleAndNode(Job j) {
-    if (j.scheduleId() == null) {
-      return false;
-    }
-    TreeSet<FinishKey> set =
-        finishedByScheduleNode.get(new ScheduleNode(j.scheduleId(), j.nodeId()));
-    return set != null && !set.isEmpty() && set.last().id().equals(j.id());
   }
 
   /** {@inheritDoc} */
@@ -742,37 +949,113 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     return sequence.incrementAndGet();
   }
 
-  private void index(Job j) {
-    bySequence.add(new SeqKey(j.sequence(), j.id()));
-    indexState(j, 1);
+  /** {@inheritDoc} One atomic step. */
+  @Override
+  public long[] nextSequences(int count) {
+    positive("count", count);
+    long last = sequence.addAndGet(count);
+    long[] numbers = new long[count];
+    for (int i = 0; i < count; i++) {
+      numbers[i] = last - count + 1 + i;
+    }
+    return numbers;
   }
 
-  private void unindex(Job j) {
-    bySequence.remove(new SeqKey(j.sequence(), j.id()));
-    indexState(j, -1);
+  // ---------------------------------------------------------------- indexes of jobs
+
+  /**
+   * @return the lane of a job of a schedule, created if absent
+   */
+  private Lane laneOf(Job j) {
+    ScheduleNode key = new ScheduleNode(j.scheduleId(), j.nodeId());
+    Lane lane = lanes.get(key);
+    if (lane == null) {
+      lane = new Lane(key);
+      lanes.put(key, lane);
+    }
+    return lane;
+  }
+
+  private void dropIfEmpty(Lane lane) {
+    if (lane.isEmpty()) {
+      lanes.remove(lane.key);
+    }
+  }
+
+  /** Adds a new job's entries to every index but bySequence (its lane: null without schedule). */
+  private void indexState(Job j, Lane lane) {
+    JobStatus status = j.status();
+    statusCounts[status.ordinal()]++;
+    if (status.isPending()) {
+      ready.get(j.priority().ordinal()).add(j);
+    } else if (status == JobStatus.RUNNING) {
+      countRunning(j, 1);
+    }
+    FinishKey k = status.isFinal() ? finishKey(j) : null;
+    if (k != null) {
+      finished.add(k);
+    }
+    if (lane != null) {
+      if (k != null) {
+        lane.addFinished(k);
+      } else {
+        lane.addUnfinished(j);
+      }
+    }
+  }
+
+  /** Removes a job's entries from every index but bySequence (its lane: null without schedule). */
+  private void unindexState(Job j, Lane lane) {
+    JobStatus status = j.status();
+    statusCounts[status.ordinal()]--;
+    if (status.isPending()) {
+      ready.get(j.priority().ordinal()).remove(j);
+    } else if (status == JobStatus.RUNNING) {
+      countRunning(j, -1);
+    }
+    FinishKey k = status.isFinal() ? finishKey(j) : null;
+    if (k != null) {
+      finished.remove(k);
+    }
+    if (lane != null) {
+      if (k != null) {
+        lane.removeFinished(k);
+      } else {
+        lane.removeUnfinished(j);
+      }
+      dropIfEmpty(lane);
+    }
   }
 
   /**
    * Moves a job from {@code old}'s index entries to {@code now}'s, touching only the indexes whose
-   * keys differ. Id, fire key and sequence never change (checked by {@link #transition}), so {@code
-   * bySequence} is left alone.
+   * keys differ (the pending index holds the stored jobs themselves, so a pending job's entry is
+   * replaced on every change). Id, fire key and sequence never change (checked by {@link
+   * #transition}), so {@code bySequence} is left alone.
+   *
+   * @param lane the job's lane, null if it has no schedule
    */
-  private void reindex(Job old, Job now) {
+  private void reindex(Job old, Job now, Lane lane) {
     JobStatus before = old.status();
     JobStatus after = now.status();
     if (before != after) {
-      statusCounts.merge(before, -1L, Long::sum);
-      statusCounts.merge(after, 1L, Long::sum);
+      statusCounts[before.ordinal()]--;
+      statusCounts[after.ordinal()]++;
     }
-    ReadyKey readyBefore = before.isPending() ? readyKey(old) : null;
-    ReadyKey readyAfter = after.isPending() ? readyKey(now) : null;
-    if (!Objects.equals(readyBefore, readyAfter)) {
-      if (readyBefore != null) {
-        ready.remove(readyBefore);
+    if (before.isPending()) {
+      SortedChunks<Job> from = ready.get(old.priority().ordinal());
+      if (after.isPending()
+          && old.priority() == now.priority()
+          && old.readyAt().equals(now.readyAt())) {
+        from.add(now); // same key: replaces the entry in place
+      } else {
+        from.remove(old);
+        if (after.isPending()) {
+          ready.get(now.priority().ordinal()).add(now);
+        }
       }
-      if (readyAfter != null) {
-        ready.add(readyAfter);
-      }
+    } else if (after.isPending()) {
+      ready.get(now.priority().ordinal()).add(now);
     }
     boolean runningBefore = before == JobStatus.RUNNING;
     boolean runningAfter = after == JobStatus.RUNNING;
@@ -788,40 +1071,28 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     }
     FinishKey finishBefore = before.isFinal() ? finishKey(old) : null;
     FinishKey finishAfter = after.isFinal() ? finishKey(now) : null;
-    if (!Objects.equals(finishBefore, finishAfter)) {
+    boolean finishChanged = !Objects.equals(finishBefore, finishAfter);
+    if (finishChanged) {
       if (finishBefore != null) {
-        indexFinished(old, finishBefore, -1);
+        finished.remove(finishBefore);
       }
       if (finishAfter != null) {
-        indexFinished(now, finishAfter, 1);
+        finished.add(finishAfter);
       }
     }
-    if (before != after) {
-      if (!before.isFinal()) {
-        indexUnfinished(old, -1);
+    if (lane != null && (finishChanged || before != after)) {
+      if (finishChanged && finishBefore != null) {
+        lane.removeFinished(finishBefore);
       }
-      if (!after.isFinal()) {
-        indexUnfinished(now, 1);
+      if (before != after && !before.isFinal()) {
+        lane.removeUnfinished(old);
       }
-    }
-  }
-
-  /** Adds ({@code delta} 1) or removes (-1) a job's entries in every index but bySequence. */
-  private void indexState(Job j, int delta) {
-    statusCounts.merge(j.status(), (long) delta, Long::sum);
-    if (j.status().isPending()) {
-      if (delta > 0) {
-        ready.add(readyKey(j));
-      } else {
-        ready.remove(readyKey(j));
+      if (finishChanged && finishAfter != null) {
+        lane.addFinished(finishAfter);
       }
-    } else if (j.status() == JobStatus.RUNNING) {
-      countRunning(j, delta);
-    } else {
-      indexFinished(j, finishKey(j), delta);
-    }
-    if (!j.status().isFinal()) {
-      indexUnfinished(j, delta);
+      if (before != after && !after.isFinal()) {
+        lane.addUnfinished(now);
+      }
     }
   }
 
@@ -829,60 +1100,12 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     return new FinishKey(j.finishedAt(), j.sequence(), j.id());
   }
 
-  private void indexFinished(Job j, FinishKey k, int delta) {
-    if (delta > 0) {
-      finished.add(k);
-      if (j.scheduleId() != null) {
-        finishedByScheduleNode
-            .computeIfAbsent(
-                new ScheduleNode(j.scheduleId(), j.nodeId()), x -> new TreeSet<>(FINISH_ORDER))
-            .add(k);
-      }
-      return;
-    }
-    finished.remove(k);
-    if (j.scheduleId() != null) {
-      ScheduleNode sn = new ScheduleNode(j.scheduleId(), j.nodeId());
-      TreeSet<FinishKey> set = finishedByScheduleNode.get(sn);
-      if (set != null) {
-        set.remove(k);
-        if (set.isEmpty()) {
-          finishedByScheduleNode.remove(sn);
-        }
-      }
-    }
-  }
-
-  private void indexUnfinished(Job j, int delta) {
-    if (j.scheduleId() == null) {
-      return;
-    }
-    ScheduleNodeStatus key = new ScheduleNodeStatus(j.scheduleId(), j.nodeId(), j.status());
-    FireOrderKey k = new FireOrderKey(j.fireKey().fireTime(), j.sequence(), j.id());
-    if (delta > 0) {
-      unfinished.computeIfAbsent(key, x -> new TreeSet<>(FIRE_ORDER)).add(k);
-      return;
-    }
-    TreeSet<FireOrderKey> set = unfinished.get(key);
-    if (set != null) {
-      set.remove(k);
-      if (set.isEmpty()) {
-        unfinished.remove(key);
-      }
-    }
-  }
-
-  private static ReadyKey readyKey(Job j) {
-    return new ReadyKey(j.priority().ordinal(), j.readyAt(), j.sequence(), j.id());
-  }
-
   private void countRunning(Job j, long delta) {
-    SeqKey key = new SeqKey(j.sequence(), j.id());
     if (delta > 0) {
-      runningByOwner.computeIfAbsent(j.owner(), o -> new TreeSet<>(OWNED_ORDER)).add(key);
+      runningByOwner.computeIfAbsent(j.owner(), o -> new HashSet<>()).add(j.id());
     } else {
-      TreeSet<SeqKey> owned = runningByOwner.get(j.owner());
-      if (owned != null && owned.remove(key) && owned.isEmpty()) {
+      HashSet<String> owned = runningByOwner.get(j.owner());
+      if (owned != null && owned.remove(j.id()) && owned.isEmpty()) {
         runningByOwner.remove(j.owner());
       }
     }
@@ -962,16 +1185,17 @@ public final class InMemorySchedulerStore implements SchedulerStore {
     positive("limit", limit);
     lock.readLock().lock();
     try {
-      TreeSet<SeqKey> found = new TreeSet<>(OWNED_ORDER);
-      for (Map.Entry<String, TreeSet<SeqKey>> e : runningByOwner.entrySet()) {
+      TreeSet<SeqKey> found = new TreeSet<>(SEQ_ORDER);
+      for (Map.Entry<String, HashSet<String>> e : runningByOwner.entrySet()) {
         SchedulerInstance owner = instances.get(e.getKey());
         if (owner != null && owner.alive(now)) {
           continue;
         }
-        for (SeqKey k : e.getValue()) {
+        for (String id : e.getValue()) {
+          SeqKey k = new SeqKey(jobs.get(id).sequence(), id);
           if (found.size() == limit) {
-            if (OWNED_ORDER.compare(k, found.last()) >= 0) {
-              break;
+            if (SEQ_ORDER.compare(k, found.last()) >= 0) {
+              continue;
             }
             found.pollLast();
           }

@@ -2,13 +2,14 @@ package io.scripttask.scheduler;
 
 import io.scripttask.scheduler.spi.CapturedOutput;
 import java.time.Instant;
+import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashSet;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * One run of a schedule (or an ad-hoc run) on one node, with its attempts, status and result.
@@ -114,13 +115,7 @@ public record Job(
       throw new ValidationException(
           "scheduleId", "equal the fire key's schedule id " + fireKey.scheduleId(), scheduleId);
     }
-    Objects.requireNonNull(groups, "groups");
-    TreeSet<String> sortedGroups = new TreeSet<>();
-    for (String g : groups) {
-      Objects.requireNonNull(g, "groups");
-      sortedGroups.add(g);
-    }
-    groups = Collections.unmodifiableSet(new LinkedHashSet<>(sortedGroups));
+    groups = canonicalGroups(groups);
     if (scriptId.isBlank()) {
       throw new ValidationException("scriptId", "not be blank", "\"" + scriptId + "\"");
     }
@@ -166,6 +161,81 @@ public record Job(
     }
   }
 
+  /** The class of {@code Set.of(x)}: immutable, without nulls; its one element is in order. */
+  private static final Class<?> SET_OF_ONE = Set.of("").getClass();
+
+  /**
+   * The groups as stored in a job: an immutable set without nulls iterating in ascending order.
+   * Sets already in that shape (those of another job, {@code Set.of()} and {@code Set.of(x)}) are
+   * kept as they are, so that copying a job copies no set.
+   */
+  private static Set<String> canonicalGroups(Collection<String> groups) {
+    Objects.requireNonNull(groups, "groups");
+    if (groups instanceof SortedGroups) {
+      return (Set<String>) groups;
+    }
+    if (groups.isEmpty()) {
+      return Set.of();
+    }
+    if (groups.size() == 1) {
+      if (groups.getClass() == SET_OF_ONE) {
+        return (Set<String>) groups;
+      }
+      return Set.of(Objects.requireNonNull(groups.iterator().next(), "groups"));
+    }
+    String[] sorted = groups.toArray(new String[0]);
+    for (String g : sorted) {
+      Objects.requireNonNull(g, "groups");
+    }
+    Arrays.sort(sorted);
+    int n = 0;
+    for (String g : sorted) {
+      if (n == 0 || !sorted[n - 1].equals(g)) {
+        sorted[n++] = g;
+      }
+    }
+    return n == 1 ? Set.of(sorted[0]) : new SortedGroups(Arrays.copyOf(sorted, n));
+  }
+
+  /** An immutable set of distinct strings in ascending order, backed by a sorted array. */
+  private static final class SortedGroups extends AbstractSet<String> {
+    private final String[] sorted;
+
+    SortedGroups(String[] sorted) {
+      this.sorted = sorted;
+    }
+
+    @Override
+    public int size() {
+      return sorted.length;
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return o instanceof String s && Arrays.binarySearch(sorted, s) >= 0;
+    }
+
+    @Override
+    public Iterator<String> iterator() {
+      return new Iterator<>() {
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          return next < sorted.length;
+        }
+
+        @Override
+        public String next() {
+          if (next >= sorted.length) {
+            throw new NoSuchElementException();
+          }
+          return sorted[next++];
+        }
+      };
+    }
+  }
+
   /**
    * Starts a {@link JobStatus#QUEUED} job, attempt 1 of 1, with empty output, version 0.
    *
@@ -182,7 +252,7 @@ public record Job(
    * @return a builder holding this job's values
    */
   public Builder toBuilder() {
-    Builder b = new Builder(id, scheduleId, fireKey);
+    Builder b = new Builder(id, scheduleId, fireKey, triggeredBy);
     b.groups = groups;
     b.scriptId = scriptId;
     b.scriptHash = scriptHash;
@@ -207,6 +277,46 @@ public record Job(
     b.fencingToken = fencingToken;
     b.version = version;
     return b;
+  }
+
+  /**
+   * A copy with another version (what a store does when it stores a change).
+   *
+   * @param newVersion the version
+   * @return the copy, or this job if it has that version
+   * @throws ValidationException if {@code newVersion} is negative
+   */
+  public Job withVersion(long newVersion) {
+    if (newVersion == version) {
+      return this;
+    }
+    return new Job(
+        id,
+        scheduleId,
+        fireKey,
+        groups,
+        scriptId,
+        scriptHash,
+        priority,
+        dueAt,
+        sequence,
+        attempt,
+        maxAttempts,
+        status,
+        waitReason,
+        skipReason,
+        detail,
+        exitCode,
+        stdout,
+        stderr,
+        createdAt,
+        startedAt,
+        finishedAt,
+        nextAttemptAt,
+        triggeredBy,
+        owner,
+        fencingToken,
+        newVersion);
   }
 
   /**
@@ -241,13 +351,33 @@ public record Job(
    * @throws NullPointerException if at or owner is null
    */
   public Job running(Instant at, String owner, long token) {
-    return toBuilder()
-        .status(JobStatus.RUNNING)
-        .startedAt(Objects.requireNonNull(at, "at"))
-        .owner(Objects.requireNonNull(owner, "owner"))
-        .fencingToken(token)
-        .detail(null)
-        .build();
+    return new Job(
+        id,
+        scheduleId,
+        fireKey,
+        groups,
+        scriptId,
+        scriptHash,
+        priority,
+        dueAt,
+        sequence,
+        attempt,
+        maxAttempts,
+        JobStatus.RUNNING,
+        null,
+        null,
+        null,
+        exitCode,
+        stdout,
+        stderr,
+        createdAt,
+        Objects.requireNonNull(at, "at"),
+        finishedAt,
+        nextAttemptAt,
+        triggeredBy,
+        Objects.requireNonNull(owner, "owner"),
+        token,
+        version);
   }
 
   /**
@@ -259,9 +389,33 @@ public record Job(
    * @throws NullPointerException if {@code reason} is null
    */
   public Job waiting(WaitReason reason, String why) {
-    Builder b = toBuilder().status(JobStatus.WAITING).detail(why);
-    b.waitReason = Objects.requireNonNull(reason, "reason");
-    return b.build();
+    return new Job(
+        id,
+        scheduleId,
+        fireKey,
+        groups,
+        scriptId,
+        scriptHash,
+        priority,
+        dueAt,
+        sequence,
+        attempt,
+        maxAttempts,
+        JobStatus.WAITING,
+        Objects.requireNonNull(reason, "reason"),
+        null,
+        why,
+        exitCode,
+        stdout,
+        stderr,
+        createdAt,
+        startedAt,
+        finishedAt,
+        nextAttemptAt,
+        triggeredBy,
+        owner,
+        fencingToken,
+        version);
   }
 
   /**
@@ -274,9 +428,33 @@ public record Job(
    * @throws NullPointerException if reason or at is null
    */
   public Job skipped(SkipReason reason, String why, Instant at) {
-    Builder b = toBuilder().status(JobStatus.SKIPPED).detail(why).finishedAt(at).owner(null);
-    b.skipReason = Objects.requireNonNull(reason, "reason");
-    return b.build();
+    return new Job(
+        id,
+        scheduleId,
+        fireKey,
+        groups,
+        scriptId,
+        scriptHash,
+        priority,
+        dueAt,
+        sequence,
+        attempt,
+        maxAttempts,
+        JobStatus.SKIPPED,
+        null,
+        Objects.requireNonNull(reason, "reason"),
+        why,
+        exitCode,
+        stdout,
+        stderr,
+        createdAt,
+        startedAt,
+        at,
+        nextAttemptAt,
+        triggeredBy,
+        null,
+        fencingToken,
+        version);
   }
 
   /**
@@ -299,13 +477,33 @@ public record Job(
       throw new ValidationException(
           "finalStatus", "be SUCCEEDED, FAILED, TIMED_OUT or CANCELLED", finalStatus);
     }
-    return toBuilder()
-        .status(finalStatus)
-        .exitCode(code)
-        .stdout(out)
-        .stderr(err)
-        .finishedAt(Objects.requireNonNull(at, "at"))
-        .build();
+    return new Job(
+        id,
+        scheduleId,
+        fireKey,
+        groups,
+        scriptId,
+        scriptHash,
+        priority,
+        dueAt,
+        sequence,
+        attempt,
+        maxAttempts,
+        finalStatus,
+        null,
+        null,
+        detail,
+        code,
+        out,
+        err,
+        createdAt,
+        startedAt,
+        Objects.requireNonNull(at, "at"),
+        nextAttemptAt,
+        triggeredBy,
+        owner,
+        fencingToken,
+        version);
   }
 
   /**
@@ -318,13 +516,33 @@ public record Job(
    * @throws ValidationException if no attempt is left
    */
   public Job retryAt(Instant at) {
-    return toBuilder()
-        .attempt(attempt + 1)
-        .status(JobStatus.QUEUED)
-        .nextAttemptAt(Objects.requireNonNull(at, "at"))
-        .startedAt(null)
-        .owner(null)
-        .build();
+    return new Job(
+        id,
+        scheduleId,
+        fireKey,
+        groups,
+        scriptId,
+        scriptHash,
+        priority,
+        dueAt,
+        sequence,
+        attempt + 1,
+        maxAttempts,
+        JobStatus.QUEUED,
+        null,
+        null,
+        detail,
+        exitCode,
+        stdout,
+        stderr,
+        createdAt,
+        null,
+        finishedAt,
+        Objects.requireNonNull(at, "at"),
+        triggeredBy,
+        null,
+        fencingToken,
+        version);
   }
 
   @Override
@@ -393,17 +611,25 @@ public record Job(
     private Instant finishedAt;
     private Instant nextAttemptAt;
     private TriggeredBy triggeredBy;
+    private boolean defaultTriggeredBy;
     private String owner;
     private long fencingToken;
     private long version;
+
+    /** A builder of a copy: every field is set by {@link Job#toBuilder()}. */
+    private Builder(String id, String scheduleId, FireKey fireKey, TriggeredBy triggeredBy) {
+      this.id = id;
+      this.scheduleId = scheduleId;
+      this.fireKey = fireKey;
+      this.triggeredBy = triggeredBy;
+    }
 
     private Builder(String id, String scheduleId, FireKey fireKey) {
       this.id = Objects.requireNonNull(id, "id");
       this.scheduleId = scheduleId;
       this.fireKey = Objects.requireNonNull(fireKey, "fireKey");
-      if (!fireKey.isAdHoc() && scheduleId != null) {
-        this.triggeredBy = TriggeredBy.schedule(scheduleId);
-      }
+      // a fire's job is triggered by its schedule unless set otherwise (made at build time)
+      this.defaultTriggeredBy = !fireKey.isAdHoc() && scheduleId != null;
       this.dueAt = fireKey.fireTime();
       this.createdAt = fireKey.fireTime();
     }
@@ -413,7 +639,7 @@ public record Job(
      * @return this builder
      */
     public Builder groups(Collection<String> groups) {
-      this.groups = Set.copyOf(groups);
+      this.groups = canonicalGroups(groups);
       return this;
     }
 
@@ -596,6 +822,7 @@ public record Job(
      */
     public Builder triggeredBy(TriggeredBy triggeredBy) {
       this.triggeredBy = triggeredBy;
+      this.defaultTriggeredBy = false;
       return this;
     }
 
@@ -632,6 +859,10 @@ public record Job(
      * @throws ValidationException if the fields break a rule of {@link Job}
      */
     public Job build() {
+      if (defaultTriggeredBy) {
+        triggeredBy = TriggeredBy.schedule(scheduleId);
+        defaultTriggeredBy = false;
+      }
       return new Job(
           id,
           scheduleId,

@@ -196,6 +196,11 @@ public final class MaintenanceCalendar {
   public boolean admits(Priority priority, Instant t, String nodeId, Set<String> groupIds) {
     Objects.requireNonNull(priority, "priority");
     Objects.requireNonNull(t, "t");
+    if (windows.isEmpty()) {
+      Objects.requireNonNull(nodeId, "nodeId");
+      Objects.requireNonNull(groupIds, "groupIds");
+      return true; // no window, nothing held
+    }
     Rules rules = rulesFor(priority, nodeId, groupIds);
     return rules.admits(t);
   }

@@ -88,6 +88,13 @@ final class SortedChunks<E> implements Iterable<E> {
       size = 1;
       return null;
     }
+    int last = count - 1;
+    if (sizes[last] < CHUNK && order.compare(elementAt(last, sizes[last] - 1), element) < 0) {
+      // after every element (ascending inserts, the common case): append without a search
+      chunks[last][sizes[last]++] = element;
+      size++;
+      return null;
+    }
     ToIntFunction<E> probe = e -> order.compare(e, element);
     int c = chunkOf(probe);
     int i = firstAtOrAfter(c, probe);
@@ -140,11 +147,19 @@ final class SortedChunks<E> implements Iterable<E> {
     if (count == 0) {
       return false;
     }
-    ToIntFunction<E> probe = e -> order.compare(e, element);
-    int c = chunkOf(probe);
-    int i = firstAtOrAfter(c, probe);
-    if (i == sizes[c] || probe.applyAsInt((E) chunks[c][i]) != 0) {
-      return false;
+    int c;
+    int i;
+    if (order.compare(elementAt(0, 0), element) == 0) {
+      // the first element (work taken in order, the common case): no search
+      c = 0;
+      i = 0;
+    } else {
+      ToIntFunction<E> probe = e -> order.compare(e, element);
+      c = chunkOf(probe);
+      i = firstAtOrAfter(c, probe);
+      if (i == sizes[c] || probe.applyAsInt((E) chunks[c][i]) != 0) {
+        return false;
+      }
     }
     Object[] chunk = chunks[c];
     System.arraycopy(chunk, i + 1, chunk, i, sizes[c] - i - 1);
@@ -184,6 +199,34 @@ final class SortedChunks<E> implements Iterable<E> {
       i++;
     }
     return i == sizes[c] ? new Cursor(c + 1, 0) : new Cursor(c, i);
+  }
+
+  /**
+   * @return the elements in descending order
+   */
+  Iterator<E> descendingIterator() {
+    return count == 0
+        ? new DescendingCursor(-1, -1)
+        : new DescendingCursor(count - 1, sizes[count - 1] - 1);
+  }
+
+  /**
+   * The elements strictly before a position, in descending order.
+   *
+   * @param probe negative for elements before the position, zero or positive at or after it
+   * @return the elements at which the probe is negative, last first
+   */
+  Iterator<E> descendingBefore(ToIntFunction<? super E> probe) {
+    if (count == 0) {
+      return new DescendingCursor(-1, -1);
+    }
+    int c = chunkOf(probe);
+    int i = firstAtOrAfter(c, probe) - 1;
+    if (i < 0) {
+      c--;
+      i = c < 0 ? -1 : sizes[c] - 1;
+    }
+    return new DescendingCursor(c, i);
   }
 
   @SuppressWarnings("unchecked")
@@ -252,6 +295,33 @@ final class SortedChunks<E> implements Iterable<E> {
     System.arraycopy(chunks[c + 1], 0, chunks[c], sizes[c], sizes[c + 1]);
     sizes[c] += sizes[c + 1];
     removeChunk(c + 1);
+  }
+
+  private final class DescendingCursor implements Iterator<E> {
+    private int c;
+    private int i;
+
+    DescendingCursor(int c, int i) {
+      this.c = c;
+      this.i = i;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return c >= 0;
+    }
+
+    @Override
+    public E next() {
+      if (c < 0) {
+        throw new NoSuchElementException();
+      }
+      E e = elementAt(c, i);
+      if (--i < 0 && --c >= 0) {
+        i = sizes[c] - 1;
+      }
+      return e;
+    }
   }
 
   private final class Cursor implements Iterator<E> {

@@ -190,6 +190,11 @@ public final class Variables {
    * @throws NullPointerException if an argument is null
    */
   public SortedMap<String, String> resolve(Script script, Node node) {
+    if (variables.isEmpty()) {
+      Objects.requireNonNull(script, "script");
+      Objects.requireNonNull(node, "node");
+      return Collections.emptySortedMap();
+    }
     TreeMap<String, String> values = new TreeMap<>();
     effective(script, node).forEach((name, variable) -> values.put(name, variable.value()));
     return Collections.unmodifiableSortedMap(values);

@@ -48,10 +48,16 @@ class SortedChunksTest {
           assertThat(drain(chunks.after(e -> Integer.compare(e, key))))
               .as("seed %d after %d", seed, key)
               .isEqualTo(expected);
+          List<Integer> before = new ArrayList<>(reference.headSet(key, false).descendingSet());
+          assertThat(drain(chunks.descendingBefore(e -> Integer.compare(e, key))))
+              .as("seed %d descending before %d", seed, key)
+              .isEqualTo(before);
         }
         assertThat(chunks.size()).isEqualTo(reference.size());
       }
       assertThat(drain(chunks.iterator())).isEqualTo(new ArrayList<>(reference));
+      assertThat(drain(chunks.descendingIterator()))
+          .isEqualTo(new ArrayList<>(reference.descendingSet()));
       // drain to empty in random order
       List<Integer> left = new ArrayList<>(reference);
       java.util.Collections.shuffle(left, random);
@@ -96,5 +102,27 @@ class SortedChunksTest {
     assertThat(chunks.find(e -> Integer.compare(e, 1))).isNull();
     assertThat(chunks.remove(1)).isFalse();
     assertThat(chunks.after(e -> Integer.compare(e, 1)).hasNext()).isFalse();
+    assertThat(chunks.descendingIterator().hasNext()).isFalse();
+    assertThat(chunks.descendingBefore(e -> Integer.compare(e, 1)).hasNext()).isFalse();
+  }
+
+  @Test
+  void takingElementsFromTheFrontAndAddingAtTheEndKeepsTheOrder() {
+    // the store's queues: work is appended in order and taken from the front
+    SortedChunks<Integer> chunks = new SortedChunks<>(Comparator.naturalOrder());
+    TreeSet<Integer> reference = new TreeSet<>();
+    int next = 0;
+    Random random = new Random(7);
+    for (int op = 0; op < 20_000; op++) {
+      if (reference.isEmpty() || random.nextInt(3) > 0) {
+        chunks.add(next);
+        reference.add(next++);
+      } else {
+        Integer first = reference.pollFirst();
+        assertThat(chunks.remove(first)).isTrue();
+      }
+    }
+    assertThat(drain(chunks.iterator())).isEqualTo(new ArrayList<>(reference));
+    assertThat(chunks.size()).isEqualTo(reference.size());
   }
 }

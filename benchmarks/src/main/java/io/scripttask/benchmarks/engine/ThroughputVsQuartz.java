@@ -44,11 +44,18 @@ import org.quartz.impl.StdSchedulerFactory;
  * a transport whose result is complete before {@code execute} returns, Quartz's through a {@link
  * Job} whose {@code execute} is empty.
  *
- * <p>System properties: {@code n} (default 20000), {@code rounds} (3), {@code nodes} (100), {@code
+ * <p>System properties: {@code n} (default 20000), {@code rounds} (3), {@code warmup} (at least 3
+ * rounds and 60,000 runs: {@code max(3, ceil(60000 / n))}), {@code nodes} (100), {@code
  * quartzThreads} (comma list, default {@code 2,8,32}), {@code overlap} (comma list of our overlap
  * policies, default {@code ALLOW,SKIP}), {@code create} ({@code store} (default): register
  * schedules through {@link InMemorySchedulerStore#create}, exactly what the API does after its
  * validation; or {@code api}: through {@code scheduler.schedules().create}).
+ *
+ * <p><b>Warm-up.</b> Before the measured rounds, every configuration (ours and each Quartz one)
+ * runs {@code warmup} unreported rounds of the same size, alternating as the measured rounds do, so
+ * that both sides are measured after the JIT compiler has finished with their hot code: the measure
+ * is steady-state throughput, not how fast each side warms up. {@code -Dwarmup=0} gives the
+ * earlier, shorter warm-up: one round of {@code min(n, 5000)} per configuration.
  */
 public final class ThroughputVsQuartz {
 
@@ -83,15 +90,21 @@ public final class ThroughputVsQuartz {
     String[] quartzThreads = System.getProperty("quartzThreads", "2,8,32").split(",");
     String[] overlaps = System.getProperty("overlap", "ALLOW,SKIP").split(",");
     boolean viaApi = "api".equals(System.getProperty("create", "store"));
-    Support.printMachine("ThroughputVsQuartz n=" + n + " rounds=" + rounds);
+    int warmup = Integer.getInteger("warmup", Math.max(3, (60_000 + n - 1) / n));
+    Support.printMachine("ThroughputVsQuartz n=" + n + " rounds=" + rounds + " warmup=" + warmup);
 
-    // warm-up: one small round of everything, not reported
-    for (String o : overlaps) {
-      ours(Math.min(n, 5_000), nodes, OverlapPolicy.valueOf(o), viaApi);
+    // warm-up, not reported: the same for every configuration (see the class comment)
+    System.out.println("# warm-up");
+    int warmupSize = warmup == 0 ? Math.min(n, 5_000) : n;
+    for (int w = 0; w < Math.max(1, warmup); w++) {
+      for (String o : overlaps) {
+        ours(warmupSize, nodes, OverlapPolicy.valueOf(o.trim()), viaApi);
+      }
+      for (String t : quartzThreads) {
+        quartz(warmupSize, Integer.parseInt(t.trim()));
+      }
     }
-    for (String t : quartzThreads) {
-      quartz(Math.min(n, 5_000), Integer.parseInt(t.trim()));
-    }
+    System.out.println("# measured");
 
     Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
     for (int r = 1; r <= rounds; r++) {

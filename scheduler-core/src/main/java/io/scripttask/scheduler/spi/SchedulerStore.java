@@ -22,6 +22,8 @@ import io.scripttask.scheduler.Variable;
 import io.scripttask.scheduler.VariableScope;
 import io.scripttask.scheduler.WaitReason;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +41,12 @@ import java.util.Set;
  * {@link #transition} compares a job's status and version, and {@link #claim} does the same
  * together with the concurrency limits. A caller that loses a race learns it from the return value
  * (or a {@link StaleVersionException}) and re-reads.
+ *
+ * <p><b>Batches.</b> {@link #fireAll}, {@link #claimAll}, {@link #transitionAll} and {@link
+ * #nextSequences} do the work of many single calls in one call, with the same outcomes as those
+ * calls made one after another; the engine's hot path uses them. Their default implementations are
+ * exactly those loops, so a store need not implement them; a database store overrides them to serve
+ * a batch in one transaction (one round trip) instead of one per job.
  *
  * <p><b>Cluster membership.</b> Each instance keeps a row with a lease ({@link #heartbeat}); a
  * RUNNING job's {@link Job#owner()} names the instance that claimed it. When the owner's lease has
@@ -167,6 +175,33 @@ public interface SchedulerStore {
   FireOutcome fire(
       String scheduleId, Instant expectedNextFire, Instant newNextFire, List<Job> jobs);
 
+  /**
+   * Fires several schedules: the same as calling {@link #fire} for each request in list order, with
+   * the same outcomes, but in one call, so that a database can do it in one transaction (one round
+   * trip) and the in-memory store under one lock. The engine fires the schedules due in a pass
+   * through here.
+   *
+   * <p>A batch is not atomic as a whole, and need not be isolated from other callers: only each
+   * request is atomic, exactly as the single call is. Each request sees the changes of the requests
+   * before it in the list, so the outcomes are those of the single calls made one after another in
+   * list order.
+   *
+   * <p>The default implementation is that loop; a store overrides it only to do the same work
+   * faster.
+   *
+   * @param requests the fires, in order; each was validated when it was built
+   * @return one outcome per request, in the same order, an unmodifiable list
+   * @throws RuntimeException whatever {@link #fire} throws (a store failure); the requests before
+   *     the failing one may have been applied, the failing one and those after it were not
+   */
+  default List<FireOutcome> fireAll(List<FireRequest> requests) {
+    List<FireOutcome> outcomes = new ArrayList<>(requests.size());
+    for (FireRequest r : requests) {
+      outcomes.add(fire(r.scheduleId(), r.expectedNextFire(), r.newNextFire(), r.jobs()));
+    }
+    return Collections.unmodifiableList(outcomes);
+  }
+
   // ---------------------------------------------------------------- jobs
 
   /**
@@ -242,6 +277,38 @@ public interface SchedulerStore {
   ClaimOutcome claim(Job running, JobStatus expectedStatus, long expectedVersion, Limits limits);
 
   /**
+   * Claims several jobs: the same as calling {@link #claim} for each request in list order, with
+   * the same outcomes, but in one call, so that a database can do it in one transaction and the
+   * in-memory store under one lock. The engine claims the jobs it admits in a dispatch pass through
+   * here.
+   *
+   * <p>A batch is not atomic as a whole, and need not be isolated from other callers: only each
+   * request is atomic, exactly as the single call is. Each request sees the changes of the requests
+   * before it in the list, so the outcomes are those of the single calls made one after another in
+   * list order: a claim counts the jobs claimed by the requests before it against the limits (a
+   * batch never overfills a limit), and a second claim of the same job in one batch is {@link
+   * ClaimOutcome.Lost}.
+   *
+   * <p>The default implementation is that loop; a store overrides it only to do the same work
+   * faster.
+   *
+   * @param requests the claims, in order
+   * @return one outcome per request, in the same order, an unmodifiable list
+   * @throws ValidationException if a request changes its job's identity (schedule id, fire key or
+   *     sequence), as {@link #claim} does
+   * @throws RuntimeException whatever else {@link #claim} throws (a store failure); in either case
+   *     the requests before the failing one may have been applied, the failing one and those after
+   *     it were not
+   */
+  default List<ClaimOutcome> claimAll(List<ClaimRequest> requests) {
+    List<ClaimOutcome> outcomes = new ArrayList<>(requests.size());
+    for (ClaimRequest r : requests) {
+      outcomes.add(claim(r.running(), r.expectedStatus(), r.expectedVersion(), r.limits()));
+    }
+    return Collections.unmodifiableList(outcomes);
+  }
+
+  /**
    * Like {@link #transition(Job, JobStatus, long)} and, in the same atomic step (one transaction),
    * inserts {@code follow} (the jobs of schedules triggered by this job's completion) with version
    * 0, skipping every job whose fire key or id already exists (or repeats one earlier in the list).
@@ -259,6 +326,42 @@ public interface SchedulerStore {
    */
   Optional<Job> transition(
       Job next, JobStatus expectedStatus, long expectedVersion, List<Job> follow);
+
+  /**
+   * Changes several jobs: the same as calling {@link #transition(Job, JobStatus, long, List)} for
+   * each request in list order (or {@link #transition(Job, JobStatus, long)} when it has no follow
+   * jobs), with the same results, but in one call, so that a database can do it in one transaction
+   * and the in-memory store under one lock. The engine records the results of finished runs through
+   * here.
+   *
+   * <p>A batch is not atomic as a whole, and need not be isolated from other callers: only each
+   * request is atomic, exactly as the single call is. Each request sees the changes of the requests
+   * before it in the list, so the outcomes are those of the single calls made one after another in
+   * list order: a second change of the same job in one batch must expect the version the first one
+   * stored.
+   *
+   * <p>The default implementation is that loop; a store overrides it only to do the same work
+   * faster.
+   *
+   * @param requests the changes, in order
+   * @return per request, in the same order, the stored job or empty (and, for that request, nothing
+   *     inserted) if its compare-and-set failed; an unmodifiable list
+   * @throws ValidationException if a request changes its job's identity (schedule id, fire key or
+   *     sequence), as {@code transition} does
+   * @throws RuntimeException whatever else {@code transition} throws (a store failure); in either
+   *     case the requests before the failing one may have been applied, the failing one and those
+   *     after it were not
+   */
+  default List<Optional<Job>> transitionAll(List<TransitionRequest> requests) {
+    List<Optional<Job>> results = new ArrayList<>(requests.size());
+    for (TransitionRequest r : requests) {
+      results.add(
+          r.follow().isEmpty()
+              ? transition(r.next(), r.expectedStatus(), r.expectedVersion())
+              : transition(r.next(), r.expectedStatus(), r.expectedVersion(), r.follow()));
+    }
+    return Collections.unmodifiableList(results);
+  }
 
   /**
    * Finds jobs ready to dispatch: status {@link JobStatus#QUEUED} or {@link JobStatus#WAITING} and
@@ -348,6 +451,30 @@ public interface SchedulerStore {
    * @return the number, at least 1
    */
   long nextSequence();
+
+  /**
+   * Returns {@code count} new numbers at once, each as {@link #nextSequence()} would return it: in
+   * ascending order, each greater than every number this store returned before (they need not be
+   * consecutive). The engine numbers the jobs of a fire batch, and the claims of a dispatch batch,
+   * with one call.
+   *
+   * <p>The default implementation calls {@link #nextSequence()} {@code count} times; a database
+   * overrides it to draw the numbers from its sequence in one statement.
+   *
+   * @param count how many numbers, at least 1
+   * @return the numbers, ascending
+   * @throws ValidationException if {@code count} is below 1
+   */
+  default long[] nextSequences(int count) {
+    if (count < 1) {
+      throw new ValidationException("count", "be at least 1", count);
+    }
+    long[] numbers = new long[count];
+    for (int i = 0; i < count; i++) {
+      numbers[i] = nextSequence();
+    }
+    return numbers;
+  }
 
   // ---------------------------------------------------------------- cluster membership
 

@@ -24,6 +24,7 @@ import io.scripttask.scheduler.WaitReason;
 import io.scripttask.scheduler.engine.ClusterFixture.Member;
 import io.scripttask.scheduler.spi.ClaimOutcome;
 import io.scripttask.scheduler.spi.RunningCounts;
+import io.scripttask.scheduler.spi.TransitionRequest;
 import io.scripttask.scheduler.testkit.ScriptedTransport;
 import io.scripttask.scheduler.testkit.ScriptedTransport.Outcome;
 import java.time.Duration;
@@ -42,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -179,6 +181,7 @@ class ClusterTest {
    */
   private List<ClaimOutcome> runPiledUpSchedules(Limits limits, int maxConcurrentJobs) {
     List<ClaimOutcome> outcomesOfA = new ArrayList<>();
+    AtomicInteger claimCallsOfA = new AtomicInteger();
     Member[] others = new Member[1];
     Member a =
         c.add(
@@ -187,12 +190,23 @@ class ClusterTest {
                 intercepted(
                     s,
                     (method, args, call) -> {
+                      // every other claim call of a lets b run a whole pass between a's count
+                      // and a's claim (the engine claims in batches, through claimAll)
                       if (method.getName().equals("claim")) {
-                        if (outcomesOfA.size() % 2 == 1) {
+                        if (claimCallsOfA.getAndIncrement() % 2 == 1) {
                           others[0].pass();
                         }
                         ClaimOutcome o = (ClaimOutcome) call.proceed();
                         outcomesOfA.add(o);
+                        return o;
+                      }
+                      if (method.getName().equals("claimAll")) {
+                        if (claimCallsOfA.getAndIncrement() % 2 == 1) {
+                          others[0].pass();
+                        }
+                        @SuppressWarnings("unchecked")
+                        List<ClaimOutcome> o = (List<ClaimOutcome>) call.proceed();
+                        outcomesOfA.addAll(o);
                         return o;
                       }
                       return call.proceed();
@@ -618,6 +632,7 @@ class ClusterTest {
   @Test
   void theDownstreamJobIsStoredInTheSameStepAsTheUpstreamCompletion() {
     List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    List<String> stored = Collections.synchronizedList(new ArrayList<>());
     Member a =
         c.add(
             "a",
@@ -626,6 +641,12 @@ class ClusterTest {
                     s,
                     (method, args, call) -> {
                       calls.add(method.getName() + "/" + (args == null ? 0 : args.length));
+                      if (method.getName().equals("transitionAll")) {
+                        for (Object r : (List<?>) args[0]) {
+                          TransitionRequest t = (TransitionRequest) r;
+                          stored.add(t.next().id() + " with " + t.follow().size() + " follow");
+                        }
+                      }
                       return call.proceed();
                     }),
             b -> {});
@@ -637,8 +658,11 @@ class ClusterTest {
     Job down = c.jobs("down").get(0);
     assertThat(down.triggeredBy()).isEqualTo(new TriggeredBy(TriggeredBy.Kind.DEPENDENCY, up.id()));
     assertThat(down.fireKey()).isEqualTo(new FireKey("down", up.finishedAt(), "n1"));
-    assertThat(calls).contains("transition/4").doesNotContain("insert/1");
-    assertThat(calls.stream().filter("transition/4"::equals)).hasSize(1);
+    // the completion and its downstream job go to the store as one request of a batch (each
+    // request of transitionAll is atomic, as transition with follow jobs is)
+    assertThat(calls).contains("transitionAll/1").doesNotContain("insert/1", "transition/4");
+    assertThat(stored).contains(up.id() + " with 1 follow");
+    assertThat(stored.stream().filter(x -> x.startsWith(up.id() + " "))).hasSize(1);
     List<SchedulerEvent> events = a.events;
     int finished = indexOf(events, SchedulerEvent.JobFinished.class, up.id());
     int queued = indexOf(events, SchedulerEvent.JobQueued.class, down.id());
@@ -677,9 +701,14 @@ class ClusterTest {
                 intercepted(
                     s,
                     (method, args, call) -> {
-                      if (crash.get()
-                          && method.getName().equals("transition")
-                          && args.length == 4) {
+                      boolean withFollow =
+                          (method.getName().equals("transition") && args.length == 4)
+                              || (method.getName().equals("transitionAll")
+                                  && ((List<?>) args[0])
+                                      .stream()
+                                          .anyMatch(
+                                              r -> !((TransitionRequest) r).follow().isEmpty()));
+                      if (crash.get() && withFollow) {
                         throw new IllegalStateException("process killed during the commit");
                       }
                       return call.proceed();

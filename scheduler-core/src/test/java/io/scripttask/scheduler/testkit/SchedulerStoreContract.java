@@ -31,9 +31,12 @@ import io.scripttask.scheduler.VariableScope;
 import io.scripttask.scheduler.WaitReason;
 import io.scripttask.scheduler.spi.CapturedOutput;
 import io.scripttask.scheduler.spi.ClaimOutcome;
+import io.scripttask.scheduler.spi.ClaimRequest;
 import io.scripttask.scheduler.spi.FireOutcome;
+import io.scripttask.scheduler.spi.FireRequest;
 import io.scripttask.scheduler.spi.RunningCounts;
 import io.scripttask.scheduler.spi.SchedulerStore;
+import io.scripttask.scheduler.spi.TransitionRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -1424,6 +1427,265 @@ public abstract class SchedulerStoreContract {
                   .filter(j -> j.fireKey().fireTime().equals(T0.plusSeconds(at))))
           .hasSize(1);
     }
+  }
+
+  // ------------------------------------------------------------ batches
+
+  @Test
+  void fireAllGivesTheOutcomesOfFiringEachInTurn() {
+    store.create(schedule("a", T0));
+    store.create(schedule("b", T0));
+    Schedule p = store.create(schedule("p", T0));
+    store.update(p.withState(ScheduleState.PAUSED, T0, "bob"), 0);
+    store.insert(job("early", "b", T0, "n1", Priority.NORMAL, 1));
+    Instant next = T0.plusSeconds(60);
+    List<FireOutcome> outcomes =
+        store.fireAll(
+            List.of(
+                new FireRequest(
+                    "a", T0, next, List.of(job("a1", "a", T0, "n1", Priority.NORMAL, 2))),
+                // the same fire again: the first one advanced the schedule, so this one is stale
+                new FireRequest(
+                    "a", T0, next, List.of(job("a2", "a", T0, "n2", Priority.NORMAL, 3))),
+                new FireRequest(
+                    "b",
+                    T0,
+                    next,
+                    List.of(
+                        job("b-dup", "b", T0, "n1", Priority.NORMAL, 4),
+                        job("b1", "b", T0, "n2", Priority.NORMAL, 5))),
+                new FireRequest(
+                    "p", T0, next, List.of(job("p1", "p", T0, "n1", Priority.NORMAL, 6))),
+                new FireRequest("ghost", T0, next, List.of()),
+                // the next fire of a, as advanced by the first request of this batch
+                new FireRequest(
+                    "a",
+                    next,
+                    next.plusSeconds(60),
+                    List.of(job("a3", "a", next, "n1", Priority.NORMAL, 7)))));
+    assertThat(outcomes)
+        .extracting(FireOutcome::status)
+        .containsExactly(
+            FireOutcome.Status.FIRED,
+            FireOutcome.Status.STALE,
+            FireOutcome.Status.FIRED,
+            FireOutcome.Status.NOT_ACTIVE,
+            FireOutcome.Status.NOT_FOUND,
+            FireOutcome.Status.FIRED);
+    assertThat(outcomes.get(0).inserted()).extracting(Job::id).containsExactly("a1");
+    assertThat(outcomes.get(1).schedule().version()).isEqualTo(1);
+    assertThat(outcomes.get(2).inserted()).extracting(Job::id).containsExactly("b1");
+    assertThat(outcomes.get(2).ignored()).containsExactly(new FireKey("b", T0, "n1"));
+    assertThat(outcomes.get(5).schedule().version()).isEqualTo(2);
+    assertThat(outcomes.get(5).schedule().lastFireTime()).isEqualTo(next);
+    assertThat(store.get("a").orElseThrow()).isEqualTo(outcomes.get(5).schedule());
+    assertThat(store.job("a2")).isEmpty();
+    assertThat(store.job("p1")).isEmpty();
+    assertThat(store.get("p").orElseThrow().nextFireTime()).isEqualTo(T0);
+    assertThat(store.jobs(JobQuery.all(), Page.first(10)).items())
+        .extracting(Job::id)
+        .containsExactlyInAnyOrder("early", "a1", "b1", "a3");
+    assertThat(outcomes.get(0).inserted().get(0)).isEqualTo(store.job("a1").orElseThrow());
+    assertThat(store.fireAll(List.of())).isEmpty();
+  }
+
+  @Test
+  void fireRequestRejectsWhatFireRejects() {
+    assertThatThrownBy(
+            () ->
+                new FireRequest(
+                    "a",
+                    T0,
+                    T0.plusSeconds(60),
+                    List.of(job("x", "b", T0, "n1", Priority.NORMAL, 1))))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("jobs must");
+    assertThatThrownBy(() -> new FireRequest("a", T0, T0, List.of()))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageStartingWith("newNextFire must be after expectedNextFire");
+  }
+
+  @Test
+  void claimAllCountsTheClaimsBeforeItInTheBatchAgainstTheLimitsAndComparesEachVersion() {
+    Job a = insertIn("a", "s", "n1", 1, "g");
+    Job b = insertIn("b", "s", "n1", 2, "g");
+    Job c = insertIn("c", "s", "n2", 3, "g");
+    Job d = insertIn("d", "t", "n3", 4, "g");
+    Limits limits = Limits.perNode(1).perGroup(3);
+    List<ClaimOutcome> outcomes =
+        store.claimAll(
+            List.of(
+                new ClaimRequest(a.running(T0, "inst-1", 11), JobStatus.QUEUED, 0, limits),
+                new ClaimRequest(b.running(T0, "inst-1", 12), JobStatus.QUEUED, 0, limits),
+                // a again: the first request changed it, so this one is lost
+                new ClaimRequest(a.running(T0, "inst-2", 13), JobStatus.QUEUED, 0, limits),
+                new ClaimRequest(c.running(T0, "inst-1", 14), JobStatus.QUEUED, 5, limits),
+                new ClaimRequest(c.running(T0, "inst-1", 15), JobStatus.QUEUED, 0, limits),
+                new ClaimRequest(d.running(T0, "inst-1", 16), JobStatus.QUEUED, 0, limits)));
+    assertThat(outcomes.get(0)).isInstanceOf(ClaimOutcome.Claimed.class);
+    assertLimited(outcomes.get(1), WaitReason.NODE_LIMIT);
+    assertThat(outcomes.get(2)).isInstanceOf(ClaimOutcome.Lost.class);
+    assertThat(outcomes.get(3)).isInstanceOf(ClaimOutcome.Lost.class);
+    assertThat(outcomes.get(4)).isInstanceOf(ClaimOutcome.Claimed.class);
+    // a and c run in group g (limit 3): d still fits, after it the group is full
+    assertThat(outcomes.get(5)).isInstanceOf(ClaimOutcome.Claimed.class);
+    Job claimedA = ((ClaimOutcome.Claimed) outcomes.get(0)).job();
+    assertThat(claimedA.version()).isEqualTo(1);
+    assertThat(claimedA.owner()).isEqualTo("inst-1");
+    assertThat(claimedA.fencingToken()).isEqualTo(11);
+    assertThat(store.job("a")).contains(claimedA);
+    assertThat(store.job("b")).contains(b);
+    assertThat(store.runningCounts().global()).isEqualTo(3);
+    assertThat(store.runningCounts().group("g")).isEqualTo(3);
+    Job e = insertIn("e", "u", "n4", 5, "g");
+    assertLimited(
+        store
+            .claimAll(
+                List.of(new ClaimRequest(e.running(T0, "inst-1", 17), JobStatus.QUEUED, 0, limits)))
+            .get(0),
+        WaitReason.GROUP_LIMIT);
+    assertThat(store.claimAll(List.of())).isEmpty();
+  }
+
+  @Test
+  void claimRequestRejectsWhatClaimRejectsAndClaimAllRejectsAChangedIdentity() {
+    Job j = insertQueued("j1", "a", T0, "n1", 1);
+    assertThatThrownBy(() -> new ClaimRequest(j, JobStatus.QUEUED, 0, Limits.NONE))
+        .isInstanceOf(ValidationException.class);
+    assertThatThrownBy(
+            () -> new ClaimRequest(j.running(T0, "i", 1), JobStatus.RUNNING, 0, Limits.NONE))
+        .isInstanceOf(ValidationException.class);
+    Job moved =
+        Job.builder("j1", "a", new FireKey("a", T0, "n2"))
+            .script(SCRIPT)
+            .sequence(1)
+            .build()
+            .running(T0, "inst-1", 2);
+    assertThatThrownBy(
+            () ->
+                store.claimAll(List.of(new ClaimRequest(moved, JobStatus.QUEUED, 0, Limits.NONE))))
+        .isInstanceOf(ValidationException.class);
+    assertThat(store.job("j1")).contains(j);
+  }
+
+  @Test
+  void concurrentClaimBatchesNeverExceedALimit() throws Exception {
+    List<Job> pool = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      pool.add(insertIn("p" + i, "s" + (i % 4), "n" + (i % 3), i + 1, "shared"));
+    }
+    Limits limits = Limits.perNode(2).perGroup(4);
+    AtomicLong maxNode = new AtomicLong();
+    AtomicLong maxGroup = new AtomicLong();
+    List<Integer> ran = new ArrayList<>();
+    race(
+        raceThreads(),
+        () -> {
+          String me = "inst-" + Thread.currentThread().getId();
+          int mine = 0;
+          boolean pending = true;
+          for (int pass = 0; pending && pass < 10_000; pass++) {
+            pending = false;
+            List<ClaimRequest> batch = new ArrayList<>();
+            for (Job j : pool) {
+              Job current = store.job(j.id()).orElseThrow();
+              if (current.status().isPending()) {
+                pending = true;
+                batch.add(
+                    new ClaimRequest(
+                        current.running(T0, me, store.nextSequence()),
+                        current.status(),
+                        current.version(),
+                        limits));
+              }
+            }
+            for (ClaimOutcome o : store.claimAll(batch)) {
+              if (o instanceof ClaimOutcome.Claimed won) {
+                RunningCounts counts = store.runningCounts();
+                maxNode.accumulateAndGet(
+                    Math.max(counts.node("n0"), Math.max(counts.node("n1"), counts.node("n2"))),
+                    Math::max);
+                maxGroup.accumulateAndGet(counts.group("shared"), Math::max);
+                mine++;
+                Job r = won.job();
+                store.transition(
+                    r.finished(
+                        JobStatus.SUCCEEDED, 0, CapturedOutput.EMPTY, CapturedOutput.EMPTY, T0),
+                    JobStatus.RUNNING,
+                    r.version());
+              }
+            }
+          }
+          return mine;
+        },
+        ran);
+    assertThat(maxNode.get()).isBetween(1L, 2L);
+    assertThat(maxGroup.get()).isBetween(1L, 4L);
+    assertThat(ran.stream().mapToInt(Integer::intValue).sum()).isEqualTo(pool.size());
+    for (Job j : pool) {
+      assertThat(store.job(j.id()).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void transitionAllGivesTheResultsOfEachTransitionInTurnWithItsFollowJobs() {
+    Job r1 = finishRunning(insertQueued("r1", "a", T0, "n1", 1));
+    Job q2 = insertQueued("q2", "a", T0, "n2", 2);
+    Job done1 = r1.finished(JobStatus.SUCCEEDED, 0, CapturedOutput.EMPTY, CapturedOutput.EMPTY, T0);
+    Job down = job("down", "b", T0.plusSeconds(5), "n1", Priority.NORMAL, 3);
+    Job lostDown = job("lost-down", "b", T0.plusSeconds(5), "n2", Priority.NORMAL, 4);
+    Job waiting = q2.waiting(WaitReason.NODE_LIMIT, "full");
+    List<Optional<Job>> results =
+        store.transitionAll(
+            List.of(
+                new TransitionRequest(done1, JobStatus.RUNNING, r1.version(), List.of(down)),
+                // r1 again, on the version it had: the first request changed it
+                new TransitionRequest(done1, JobStatus.RUNNING, r1.version(), List.of(lostDown)),
+                TransitionRequest.of(waiting, JobStatus.QUEUED, 0),
+                // q2 once more, on the version the previous request stored
+                TransitionRequest.of(
+                    waiting.skipped(SkipReason.OVERLAP, "busy", T0), JobStatus.WAITING, 1)));
+    assertThat(results.get(0)).isPresent();
+    assertThat(results.get(0).get().status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(results.get(0).get().version()).isEqualTo(r1.version() + 1);
+    assertThat(results.get(1)).isEmpty();
+    assertThat(results.get(2).orElseThrow().version()).isEqualTo(1);
+    assertThat(results.get(3).orElseThrow().status()).isEqualTo(JobStatus.SKIPPED);
+    assertThat(results.get(3).get().version()).isEqualTo(2);
+    assertThat(store.job("q2")).isEqualTo(results.get(3));
+    assertThat(store.job("down").orElseThrow().version()).isZero();
+    assertThat(store.job("lost-down")).isEmpty();
+    assertThat(store.countByStatus().get(JobStatus.SKIPPED)).isEqualTo(1);
+    assertThat(store.transitionAll(List.of())).isEmpty();
+  }
+
+  @Test
+  void transitionAllRejectsAChangedIdentityAndDoesNotApplyThatRequest() {
+    insertQueued("j1", "a", T0, "n1", 1);
+    Job moved =
+        Job.builder("j1", "a", new FireKey("a", T0, "n2")).script(SCRIPT).sequence(1).build();
+    Job down = job("down", "b", T0.plusSeconds(5), "n1", Priority.NORMAL, 2);
+    assertThatThrownBy(
+            () ->
+                store.transitionAll(
+                    List.of(new TransitionRequest(moved, JobStatus.QUEUED, 0, List.of(down)))))
+        .isInstanceOf(ValidationException.class);
+    assertThat(store.job("down")).isEmpty();
+    assertThat(store.job("j1").orElseThrow().version()).isZero();
+  }
+
+  @Test
+  void nextSequencesReturnsAscendingNumbersAboveEveryEarlierOne() {
+    long before = store.nextSequence();
+    long[] numbers = store.nextSequences(5);
+    assertThat(numbers).hasSize(5);
+    for (int i = 0; i < numbers.length; i++) {
+      assertThat(numbers[i]).isGreaterThan(i == 0 ? before : numbers[i - 1]);
+    }
+    assertThat(store.nextSequence()).isGreaterThan(numbers[4]);
+    assertThatThrownBy(() -> store.nextSequences(0))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("count must be at least 1");
   }
 
   // ------------------------------------------------------------ cluster membership

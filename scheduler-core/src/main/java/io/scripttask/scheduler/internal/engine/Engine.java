@@ -37,14 +37,17 @@ import io.scripttask.scheduler.WindowPolicy;
 import io.scripttask.scheduler.internal.events.EventBus;
 import io.scripttask.scheduler.spi.CapturedOutput;
 import io.scripttask.scheduler.spi.ClaimOutcome;
+import io.scripttask.scheduler.spi.ClaimRequest;
 import io.scripttask.scheduler.spi.Execution;
 import io.scripttask.scheduler.spi.ExecutionRequest;
 import io.scripttask.scheduler.spi.ExecutionResult;
 import io.scripttask.scheduler.spi.FireOutcome;
+import io.scripttask.scheduler.spi.FireRequest;
 import io.scripttask.scheduler.spi.NodeDirectory;
 import io.scripttask.scheduler.spi.Notifier;
 import io.scripttask.scheduler.spi.RunningCounts;
 import io.scripttask.scheduler.spi.SchedulerStore;
+import io.scripttask.scheduler.spi.TransitionRequest;
 import io.scripttask.scheduler.spi.Transport;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +57,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -62,15 +66,25 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The engine: one {@link #tick()} renews this instance's lease and recovers the jobs of lost
  * instances (every third of the lease), completes finished runs, fires due schedules and dispatches
- * ready jobs (claiming each with the store's limit-checking claim). All engine state is guarded by
+ * ready jobs (claiming them with the store's limit-checking claim). All engine state is guarded by
  * this object's monitor: {@link #tick()} and the operations run under it, so they never interleave.
  * Transport results arrive on transport threads and are only queued there; the next tick handles
  * them. Not API.
+ *
+ * <p><b>Batches.</b> The hot path talks to the store a batch at a time, so that a database serves a
+ * batch in one transaction: the due schedules are fired with {@link SchedulerStore#fireAll}, the
+ * admitted jobs claimed with {@link SchedulerStore#claimAll}, the results recorded with {@link
+ * SchedulerStore#transitionAll}, and job numbers and fencing tokens drawn with {@link
+ * SchedulerStore#nextSequences}. Each item of a batch is still its own compare-and-set, with the
+ * outcome it would have on its own; a batch that fails is retried item by item, and an item the
+ * failed batch had already stored is recognized (by its fresh id, fencing token or content) and
+ * reported once.
  */
 public final class Engine {
 
@@ -80,6 +94,20 @@ public final class Engine {
   public static final String DEFAULT_ACTOR = "api";
 
   private static final int BATCH = 256;
+
+  /** The most admitted jobs claimed with one store call (their start time is read once). */
+  private static final int CLAIM_BATCH = 64;
+
+  /**
+   * How much earlier than its hand-over to the transport a job's start time may be: the jobs of a
+   * claim batch share the start time read before the claim, so a batch holds only as many jobs as
+   * the previous batch handed over in this time ({@link #claimBatch}).
+   */
+  private static final Duration HAND_OVER_SLACK = Duration.ofNanos(100_000);
+
+  /** The most results recorded with one store call. */
+  private static final int COMPLETION_BATCH = 256;
+
   private static final int MAX_DISPATCH_SCAN = 65_536;
   private static final int MAX_FIRES_PER_STEP = 10_000;
   private static final Duration FAR = Duration.ofDays(3660);
@@ -157,6 +185,13 @@ public final class Engine {
 
   /** When the next retention pass may run; null: on the next pass. */
   private Instant nextRetentionAt;
+
+  /**
+   * How many admitted jobs the next claim batch holds: 1 at first, then as many as the last batch's
+   * hand-overs (the time each took) fit into {@link #HAND_OVER_SLACK}, at most {@link
+   * #CLAIM_BATCH}.
+   */
+  private int claimBatch = 1;
 
   /** A script's content hash, kept with the script it was computed from. */
   private record ScriptHash(Script script, String hash) {}
@@ -667,37 +702,182 @@ public final class Engine {
 
   // =================================================================== fire
 
+  /**
+   * Fires the due schedules, a batch at a time: the jobs of a batch are numbered with one {@link
+   * SchedulerStore#nextSequences} call and stored with one {@link SchedulerStore#fireAll} call (one
+   * transaction in a database; each fire stays its own compare-and-set).
+   */
   private void fireDue(Instant now) {
     for (int round = 0; round < 1000; round++) {
       List<Schedule> due = store.dueSchedules(now, BATCH);
-      for (Schedule s : due) {
-        try {
-          fireOne(s, now);
-        } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.WARNING, "firing schedule " + s.id() + " failed", e);
-        }
+      if (due.isEmpty()) {
+        return;
       }
+      fireBatch(due, now);
       if (due.size() < BATCH) {
         return;
       }
     }
   }
 
-  private void fireOne(Schedule s, Instant now) {
+  /** What one due schedule fires: its fire instants (catch-up ones first) and its nodes. */
+  private record PlannedFire(
+      Schedule schedule,
+      Instant newNext,
+      List<Instant> fires,
+      boolean missedAny,
+      int catchUp,
+      List<Node> targets,
+      String scriptHash) {}
+
+  private void fireBatch(List<Schedule> due, Instant now) {
+    List<PlannedFire> plans = new ArrayList<>(due.size());
+    Map<String, String> hashes = new HashMap<>();
+    int jobCount = 0;
+    for (Schedule s : due) {
+      try {
+        PlannedFire p = planFire(s, now, hashes);
+        plans.add(p);
+        jobCount += p.fires().size() * p.targets().size();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "firing schedule " + s.id() + " failed", e);
+      }
+    }
+    if (plans.isEmpty()) {
+      return;
+    }
+    long[] seqs;
+    try {
+      seqs = jobCount == 0 ? new long[0] : store.nextSequences(jobCount);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "firing " + plans.size() + " schedules failed", e);
+      return;
+    }
+    List<FireRequest> requests = new ArrayList<>(plans.size());
+    int next = 0;
+    for (Iterator<PlannedFire> it = plans.iterator(); it.hasNext(); ) {
+      PlannedFire p = it.next();
+      Schedule s = p.schedule();
+      int first = next;
+      next += p.fires().size() * p.targets().size();
+      try {
+        requests.add(fireRequest(p, seqs, first, now));
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "firing schedule " + s.id() + " failed", e);
+        it.remove();
+      }
+    }
+    if (requests.isEmpty()) {
+      return;
+    }
+    List<FireOutcome> outcomes;
+    try {
+      outcomes = store.fireAll(requests);
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "firing " + requests.size() + " schedules in one batch failed; firing each on its own",
+          e);
+      fireEach(plans, requests, now);
+      return;
+    }
+    for (int i = 0; i < plans.size(); i++) {
+      try {
+        fired(plans.get(i), outcomes.get(i), now);
+      } catch (RuntimeException e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "firing schedule " + plans.get(i).schedule().id() + " failed",
+            e);
+      }
+    }
+  }
+
+  /** The fire request of a planned fire, its jobs numbered from {@code seqs[first]} on. */
+  private static FireRequest fireRequest(PlannedFire p, long[] seqs, int first, Instant now) {
+    Schedule s = p.schedule();
+    ScheduleSpec spec = s.spec();
+    List<Job> jobs = new ArrayList<>(p.fires().size() * p.targets().size());
+    int next = first;
+    for (Instant fire : p.fires()) {
+      for (Node node : p.targets()) {
+        jobs.add(firedJob(s.id(), spec, p.scriptHash(), fire, node, seqs[next++], now));
+      }
+    }
+    return new FireRequest(s.id(), s.nextFireTime(), p.newNext(), jobs);
+  }
+
+  /** The QUEUED job of a fire on a node. */
+  private static Job firedJob(
+      String scheduleId,
+      ScheduleSpec spec,
+      String scriptHash,
+      Instant fire,
+      Node node,
+      long seq,
+      Instant now) {
+    FireKey key = new FireKey(scheduleId, fire, node.id());
+    return Job.builder("job-" + seq, scheduleId, key)
+        .groups(node.groups())
+        .script(spec.scriptId(), scriptHash)
+        .priority(spec.priority())
+        .dueAt(fire.plus(Hashing.jitter(key, spec.jitter())))
+        .sequence(seq)
+        .maxAttempts(spec.retry().maxAttempts())
+        .createdAt(now)
+        .build();
+  }
+
+  /**
+   * After a failed batch: fires each schedule on its own. A fire the failed batch applied before it
+   * failed is stale now; its jobs (found by their fresh ids) are reported as queued all the same.
+   */
+  private void fireEach(List<PlannedFire> plans, List<FireRequest> requests, Instant now) {
+    for (int i = 0; i < plans.size(); i++) {
+      FireRequest r = requests.get(i);
+      try {
+        FireOutcome outcome =
+            store.fire(r.scheduleId(), r.expectedNextFire(), r.newNextFire(), r.jobs());
+        if (outcome.fired()) {
+          fired(plans.get(i), outcome, now);
+          continue;
+        }
+        for (Job j : r.jobs()) {
+          Optional<Job> stored = store.job(j.id()).filter(x -> x.fireKey().equals(j.fireKey()));
+          if (stored.isPresent()) {
+            events.publish(new SchedulerEvent.JobQueued(now, stored.get()));
+            remember(stored.get().readyAt(), now);
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "firing schedule " + r.scheduleId() + " failed", e);
+      }
+    }
+  }
+
+  /**
+   * Plans one schedule's fire: the on-time fires up to now, and, if fires were missed by more than
+   * the misfire threshold, the catch-up fires the misfire policy asks for (oldest first).
+   *
+   * @param hashes script id to content hash, for this batch
+   */
+  private PlannedFire planFire(Schedule s, Instant now, Map<String, String> hashes) {
     ScheduleSpec spec = s.spec();
     Trigger trigger = spec.trigger();
     Instant first = s.nextFireTime();
     Instant newNext = trigger.next(now).orElse(null);
     Instant onTimeFrom = now.minus(spec.misfireThreshold());
     boolean missedAny = first.isBefore(onTimeFrom);
-    List<Instant> onTime = new ArrayList<>();
+    List<Instant> onTime = new ArrayList<>(1);
     Instant x = missedAny ? trigger.next(onTimeFrom.minusNanos(1)).orElse(null) : first;
     while (x != null && !x.isAfter(now) && onTime.size() < MAX_FIRES_PER_STEP) {
       onTime.add(x);
       x = trigger.next(x).orElse(null);
     }
-    List<Instant> fires = new ArrayList<>();
+    List<Instant> fires = onTime;
+    int catchUp = 0;
     if (missedAny) {
+      fires = new ArrayList<>();
       if (spec.misfire() == MisfirePolicy.RUN_ALL) {
         Instant m = first;
         while (m != null && m.isBefore(onTimeFrom) && fires.size() < spec.maxCatchUp()) {
@@ -707,28 +887,20 @@ public final class Engine {
       } else if (spec.misfire() == MisfirePolicy.RUN_ONCE && onTime.isEmpty()) {
         fires.add(first);
       }
+      catchUp = fires.size();
+      fires.addAll(onTime);
     }
-    fires.addAll(onTime);
-    Optional<Script> script = store.script(spec.scriptId());
-    List<Node> targets = nodes.resolve(spec.target());
-    List<Job> jobs = new ArrayList<>();
-    for (Instant fire : fires) {
-      for (Node node : targets) {
-        FireKey key = new FireKey(s.id(), fire, node.id());
-        long seq = store.nextSequence();
-        jobs.add(
-            Job.builder("job-" + seq, s.id(), key)
-                .groups(node.groups())
-                .script(spec.scriptId(), script.map(this::contentHash).orElse(""))
-                .priority(spec.priority())
-                .dueAt(fire.plus(Hashing.jitter(key, spec.jitter())))
-                .sequence(seq)
-                .maxAttempts(spec.retry().maxAttempts())
-                .createdAt(now)
-                .build());
-      }
+    String hash = hashes.get(spec.scriptId());
+    if (hash == null) {
+      hash = store.script(spec.scriptId()).map(this::contentHash).orElse("");
+      hashes.put(spec.scriptId(), hash);
     }
-    FireOutcome outcome = store.fire(s.id(), first, newNext, jobs);
+    List<Node> targets = fires.isEmpty() ? List.of() : nodes.resolve(spec.target());
+    return new PlannedFire(s, newNext, fires, missedAny, catchUp, targets, hash);
+  }
+
+  /** Reports a fire's outcome: its jobs queued, and missed fires to the notifiers. */
+  private void fired(PlannedFire p, FireOutcome outcome, Instant now) {
     if (!outcome.fired()) {
       return;
     }
@@ -736,7 +908,9 @@ public final class Engine {
       events.publish(new SchedulerEvent.JobQueued(now, j));
       remember(j.readyAt(), now);
     }
-    if (missedAny) {
+    Schedule s = p.schedule();
+    ScheduleSpec spec = s.spec();
+    if (p.missedAny()) {
       notify(
           spec,
           NotificationRule.Event.MISFIRE,
@@ -745,11 +919,11 @@ public final class Engine {
           "Schedule "
               + s.id()
               + " missed fires from "
-              + first
+              + s.nextFireTime()
               + " (misfire policy "
               + spec.misfire()
               + ", "
-              + (fires.size() - onTime.size())
+              + p.catchUp()
               + " catch-up fires).",
           Map.of("scheduleId", s.id()));
     }
@@ -757,63 +931,172 @@ public final class Engine {
 
   // =================================================================== dispatch
 
-  private final class Counts {
+  /**
+   * The running counts of a dispatch pass: the store's, read once, plus the jobs admitted during
+   * the pass. Per-schedule counts are kept only for schedules with a schedule limit (the only ones
+   * that read them).
+   */
+  private static final class Counts {
+    private final RunningCounts base;
     long global;
-    final Map<String, Long> byNode;
-    final Map<String, Long> byGroup;
-    final Map<String, Long> bySchedule;
+    private final Map<String, Long> byNode = new HashMap<>();
+    private final Map<String, Long> byGroup = new HashMap<>();
+    private final Map<String, Long> bySchedule = new HashMap<>();
 
-    Counts(RunningCounts rc) {
-      global = rc.global();
-      byNode = new HashMap<>(rc.byNode());
-      byGroup = new HashMap<>(rc.byGroup());
-      bySchedule = new HashMap<>(rc.bySchedule());
+    Counts(RunningCounts base) {
+      this.base = base;
+      this.global = base.global();
     }
 
-    void add(Job job) {
-      global++;
-      byNode.merge(job.nodeId(), 1L, Long::sum);
+    long node(String id) {
+      return base.node(id) + byNode.getOrDefault(id, 0L);
+    }
+
+    long group(String id) {
+      return base.group(id) + byGroup.getOrDefault(id, 0L);
+    }
+
+    long schedule(String id) {
+      return base.schedule(id) + bySchedule.getOrDefault(id, 0L);
+    }
+
+    void add(Job job, Limits limits, long delta) {
+      global += delta;
+      byNode.merge(job.nodeId(), delta, Long::sum);
       for (String g : job.groups()) {
-        byGroup.merge(g, 1L, Long::sum);
+        byGroup.merge(g, delta, Long::sum);
       }
-      if (job.scheduleId() != null) {
-        bySchedule.merge(job.scheduleId(), 1L, Long::sum);
+      if (job.scheduleId() != null && limits.perSchedule() != Limits.UNLIMITED) {
+        bySchedule.merge(job.scheduleId(), delta, Long::sum);
       }
     }
   }
 
+  /** A job admitted in a dispatch pass, waiting for its claim. */
+  private record Admitted(
+      Job job, ScheduleSpec spec, Node node, Limits limits, Script script, Transport transport) {}
+
+  /**
+   * One dispatch pass: what it read once (running counts, schedules, scripts, windows, variables),
+   * and the jobs admitted but not yet claimed. The counts include the admitted jobs, so that the
+   * local limit checks see them.
+   */
+  private final class Pass {
+    final Counts counts;
+    final MaintenanceCalendar calendar;
+    final Map<String, Optional<Schedule>> schedules = new HashMap<>();
+    final Map<String, Optional<Script>> scripts = new HashMap<>();
+    final List<Admitted> admitted = new ArrayList<>();
+
+    /**
+     * The schedules of the jobs in {@link #admitted} whose overlap policy is not ALLOW (the jobs of
+     * a schedule in a pass share its spec, so only those check {@link #admittedOn}).
+     */
+    final Set<String> admittedSchedules = new HashSet<>();
+
+    /**
+     * The jobs handled in this pass that may still be pending (all but the claimed ones): a later
+     * round of the pass, which reads the ready jobs again, skips them.
+     */
+    final Set<String> seen = new HashSet<>();
+
+    Variables variables;
+
+    Pass(Counts counts, MaintenanceCalendar calendar) {
+      this.counts = counts;
+      this.calendar = calendar;
+    }
+
+    Optional<Schedule> schedule(String id) {
+      Optional<Schedule> s = schedules.get(id);
+      if (s == null) {
+        s = store.get(id);
+        schedules.put(id, s);
+      }
+      return s;
+    }
+
+    Optional<Script> script(String id) {
+      Optional<Script> s = scripts.get(id);
+      if (s == null) {
+        s = store.script(id);
+        scripts.put(id, s);
+      }
+      return s;
+    }
+
+    /**
+     * @return whether a job of the schedule on the node was admitted and is not claimed yet
+     */
+    boolean admittedOn(String scheduleId, String nodeId) {
+      if (!admittedSchedules.contains(scheduleId)) {
+        return false;
+      }
+      for (Admitted a : admitted) {
+        if (scheduleId.equals(a.job().scheduleId()) && nodeId.equals(a.job().nodeId())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    Variables variables() {
+      if (variables == null) {
+        variables = Variables.of(store.variables());
+      }
+      return variables;
+    }
+  }
+
+  /**
+   * Dispatches the ready jobs in dispatch order. Each job is admitted or held locally (windows,
+   * dependencies, overlap, node state, limits by the local counts); the admitted ones are claimed a
+   * batch at a time with one {@link SchedulerStore#claimAll} call, which checks the limits again
+   * atomically (contract 6 across a cluster), and the claimed ones are handed to their transports.
+   */
   private void dispatch(Instant now) {
-    Counts counts = new Counts(store.runningCounts());
-    Map<String, Optional<Schedule>> schedules = new HashMap<>();
-    MaintenanceCalendar calendar = MaintenanceCalendar.of(store.windows());
-    Variables variables = null;
-    Set<String> seen = new HashSet<>();
+    Pass pass =
+        new Pass(new Counts(store.runningCounts()), MaintenanceCalendar.of(store.windows()));
+    Set<String> seen = pass.seen;
     int limit = BATCH;
     for (int round = 0; round < 10_000; round++) {
       List<Job> ready = store.dispatchable(now, limit);
       int fresh = 0;
       for (Job job : ready) {
-        if (!seen.add(job.id())) {
+        if (seen.contains(job.id())) {
           continue;
         }
         fresh++;
-        if (maxConcurrentJobs > 0 && counts.global >= maxConcurrentJobs) {
-          waitFor(job, WaitReason.GLOBAL_LIMIT, "scheduler runs " + counts.global, null, now);
+        if (maxConcurrentJobs > 0
+            && pass.counts.global >= maxConcurrentJobs
+            && !pass.admitted.isEmpty()) {
+          claimAdmitted(pass, now); // full only with the jobs admitted but not claimed yet?
+        }
+        if (maxConcurrentJobs > 0 && pass.counts.global >= maxConcurrentJobs) {
+          seen.add(job.id());
+          try {
+            waitFor(
+                job, WaitReason.GLOBAL_LIMIT, "scheduler runs " + pass.counts.global, null, now);
+          } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "dispatching job " + job.id() + " failed", e);
+          }
           continue;
         }
         try {
           Optional<Schedule> schedule =
-              job.scheduleId() == null
-                  ? Optional.empty()
-                  : schedules.computeIfAbsent(job.scheduleId(), store::get);
-          if (variables == null) {
-            variables = Variables.of(store.variables());
-          }
-          admit(job, schedule, calendar, counts, variables, now);
+              job.scheduleId() == null ? Optional.empty() : pass.schedule(job.scheduleId());
+          admit(job, schedule, pass, now);
         } catch (RuntimeException e) {
           LOG.log(System.Logger.Level.WARNING, "dispatching job " + job.id() + " failed", e);
         }
+        if (pass.admitted.isEmpty() || pass.admitted.get(pass.admitted.size() - 1).job() != job) {
+          seen.add(job.id()); // not admitted: it may still be pending, and dispatchable again
+        }
+        if (pass.admitted.size() >= claimBatch) {
+          claimAdmitted(pass, now);
+        }
       }
+      claimAdmitted(pass, now);
       if (ready.size() < limit) {
         return;
       }
@@ -826,13 +1109,9 @@ public final class Engine {
     }
   }
 
-  private void admit(
-      Job job,
-      Optional<Schedule> schedule,
-      MaintenanceCalendar calendar,
-      Counts counts,
-      Variables variables,
-      Instant now) {
+  private void admit(Job job, Optional<Schedule> schedule, Pass pass, Instant now) {
+    MaintenanceCalendar calendar = pass.calendar;
+    Counts counts = pass.counts;
     ScheduleSpec spec = schedule.map(Schedule::spec).orElse(null);
     if (job.scheduleId() != null) {
       if (schedule.isEmpty()) {
@@ -917,6 +1196,9 @@ public final class Engine {
     }
     OverlapPolicy overlap = spec != null ? spec.overlap() : OverlapPolicy.ALLOW;
     if (overlap != OverlapPolicy.ALLOW && job.scheduleId() != null) {
+      if (pass.admittedOn(job.scheduleId(), job.nodeId())) {
+        claimAdmitted(pass, now); // the store must know whether that run started
+      }
       boolean busy = store.earliestUnfinished(job.scheduleId(), job.nodeId(), RUNNING).isPresent();
       if (busy) {
         if (overlap == OverlapPolicy.SKIP) {
@@ -928,20 +1210,23 @@ public final class Engine {
       }
     }
     Limits limits = spec != null ? spec.limits() : Limits.NONE;
-    if (!Limits.admits(limits.perNode(), counts.byNode.getOrDefault(node.id(), 0L))) {
+    if (!admitsLocally(job, node, limits, counts) && !pass.admitted.isEmpty()) {
+      // full only with the jobs admitted but not claimed yet: claim them, then look again
+      claimAdmitted(pass, now);
+    }
+    if (!Limits.admits(limits.perNode(), counts.node(node.id()))) {
       waitFor(job, WaitReason.NODE_LIMIT, "node limit " + limits.perNode(), null, now);
       return;
     }
     for (String g : job.groups()) {
-      if (!Limits.admits(limits.perGroup(), counts.byGroup.getOrDefault(g, 0L))) {
+      if (!Limits.admits(limits.perGroup(), counts.group(g))) {
         waitFor(
             job, WaitReason.GROUP_LIMIT, "group " + g + " limit " + limits.perGroup(), null, now);
         return;
       }
     }
     if (job.scheduleId() != null
-        && !Limits.admits(
-            limits.perSchedule(), counts.bySchedule.getOrDefault(job.scheduleId(), 0L))) {
+        && !Limits.admits(limits.perSchedule(), counts.schedule(job.scheduleId()))) {
       waitFor(job, WaitReason.SCHEDULE_LIMIT, "schedule limit " + limits.perSchedule(), null, now);
       return;
     }
@@ -949,7 +1234,24 @@ public final class Engine {
       waitFor(job, WaitReason.GLOBAL_LIMIT, "global limit " + limits.global(), null, now);
       return;
     }
-    start(job, spec, node, limits, counts, variables, now);
+    admitted(job, spec, node, limits, pass, now);
+  }
+
+  /**
+   * @return whether the local counts leave room for one more running job like {@code job}
+   */
+  private static boolean admitsLocally(Job job, Node node, Limits limits, Counts counts) {
+    if (!Limits.admits(limits.perNode(), counts.node(node.id()))
+        || !Limits.admits(limits.global(), counts.global)) {
+      return false;
+    }
+    for (String g : job.groups()) {
+      if (!Limits.admits(limits.perGroup(), counts.group(g))) {
+        return false;
+      }
+    }
+    return job.scheduleId() == null
+        || Limits.admits(limits.perSchedule(), counts.schedule(job.scheduleId()));
   }
 
   private enum DependencyState {
@@ -976,15 +1278,13 @@ public final class Engine {
         : DependencyState.FAILED;
   }
 
-  private void start(
-      Job job,
-      ScheduleSpec spec,
-      Node node,
-      Limits limits,
-      Counts counts,
-      Variables variables,
-      Instant now) {
-    Optional<Script> script = store.script(job.scriptId());
+  /**
+   * A job passed every local check: it fails at once if its script or transport is missing, else it
+   * joins the pass's batch of claims (and the local counts).
+   */
+  private void admitted(
+      Job job, ScheduleSpec spec, Node node, Limits limits, Pass pass, Instant now) {
+    Optional<Script> script = pass.script(job.scriptId());
     if (script.isEmpty()) {
       failWithoutRun(job, "script " + job.scriptId() + " does not exist", now);
       return;
@@ -994,42 +1294,141 @@ public final class Engine {
       failWithoutRun(job, "no transport named " + node.transport(), now);
       return;
     }
-    // the hand-over time, not the start of the pass: a long pass must not hide lateness
-    Instant startedAt = clock.instant();
-    if (!holdsLease(startedAt)) {
-      return; // the lease ran out during this pass: the next pass renews it first
+    pass.counts.add(job, limits, 1);
+    pass.admitted.add(new Admitted(job, spec, node, limits, script.get(), transport));
+    if (job.scheduleId() != null && spec != null && spec.overlap() != OverlapPolicy.ALLOW) {
+      pass.admittedSchedules.add(job.scheduleId()); // its later jobs check for overlap
     }
-    long token = store.nextSequence();
-    ClaimOutcome outcome =
-        store.claim(
-            job.running(startedAt, instanceId, token),
-            job.status(),
-            job.version(),
-            withSchedulerLimit(limits));
-    if (outcome instanceof ClaimOutcome.Limited full) {
-      // another instance took the slot the local counts still showed free
-      waitFor(job, full.reason(), full.detail(), null, now);
+  }
+
+  /**
+   * Claims the admitted jobs with one store call and hands the claimed ones over. The start time of
+   * a claim is read just before the batch is claimed (a batch is at most {@link #CLAIM_BATCH} jobs,
+   * so a long pass does not hide lateness). A job whose claim hit a limit that another instance
+   * filled meanwhile waits; one that changed meanwhile is left alone.
+   */
+  private void claimAdmitted(Pass pass, Instant now) {
+    if (pass.admitted.isEmpty()) {
       return;
     }
-    if (!(outcome instanceof ClaimOutcome.Claimed claimed)) {
-      return; // lost: another instance or an operation changed the job first
+    List<Admitted> batch = new ArrayList<>(pass.admitted);
+    pass.admitted.clear();
+    pass.admittedSchedules.clear();
+    // the hand-over time, not the start of the pass: a long pass must not hide lateness
+    Instant startedAt = clock.instant();
+    List<ClaimOutcome> outcomes = null;
+    List<ClaimRequest> requests = new ArrayList<>(batch.size());
+    if (holdsLease(startedAt)) { // else the lease ran out during this pass: the next pass renews it
+      try {
+        long[] tokens = store.nextSequences(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+          Admitted a = batch.get(i);
+          requests.add(
+              new ClaimRequest(
+                  claimed(a.job(), startedAt, tokens[i]),
+                  a.job().status(),
+                  a.job().version(),
+                  withSchedulerLimit(a.limits())));
+        }
+        outcomes = store.claimAll(requests);
+      } catch (RuntimeException e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "claiming " + batch.size() + " jobs in one batch failed; claiming each on its own",
+            e);
+        outcomes = requests.size() == batch.size() ? claimEach(batch, requests) : null;
+      }
     }
-    Job runningJob = claimed.job();
-    counts.add(runningJob);
+    Instant handOverFrom = outcomes == null ? null : clock.instant();
+    for (int i = 0; i < batch.size(); i++) {
+      Admitted a = batch.get(i);
+      ClaimOutcome outcome = outcomes == null ? null : outcomes.get(i);
+      try {
+        if (outcome instanceof ClaimOutcome.Claimed claimed) {
+          handOver(a, claimed.job(), pass, startedAt);
+          continue;
+        }
+        pass.seen.add(a.job().id());
+        pass.counts.add(a.job(), a.limits(), -1);
+        if (outcome instanceof ClaimOutcome.Limited full) {
+          // another instance took the slot the local counts still showed free
+          waitFor(a.job(), full.reason(), full.detail(), null, now);
+        }
+        // lost (or not claimed): another instance or an operation changed the job first
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "dispatching job " + a.job().id() + " failed", e);
+      }
+    }
+    if (handOverFrom != null) {
+      long perJob = Duration.between(handOverFrom, clock.instant()).toNanos() / batch.size();
+      claimBatch =
+          perJob <= 0
+              ? CLAIM_BATCH
+              : (int) Math.max(1, Math.min(CLAIM_BATCH, HAND_OVER_SLACK.toNanos() / perJob));
+    }
+  }
+
+  /**
+   * The content of a claim: {@link Job#running} by this instance, with the version the store will
+   * give it (so that storing it needs no further copy).
+   */
+  private Job claimed(Job job, Instant startedAt, long token) {
+    return job.toBuilder()
+        .status(JobStatus.RUNNING)
+        .startedAt(startedAt)
+        .owner(instanceId)
+        .fencingToken(token)
+        .detail(null)
+        .version(job.version() + 1)
+        .build();
+  }
+
+  /**
+   * After a failed batch: claims each job on its own. A claim the failed batch applied before it
+   * failed (the job is stored RUNNING under this claim's owner and token) counts as claimed.
+   *
+   * @return one outcome per job; null where the claim failed
+   */
+  private List<ClaimOutcome> claimEach(List<Admitted> batch, List<ClaimRequest> requests) {
+    List<ClaimOutcome> outcomes = new ArrayList<>(batch.size());
+    for (ClaimRequest r : requests) {
+      ClaimOutcome outcome = null;
+      try {
+        Optional<Job> stored = store.job(r.running().id());
+        if (stored.isPresent()
+            && stored.get().status() == JobStatus.RUNNING
+            && stored.get().fencingToken() == r.running().fencingToken()
+            && instanceId.equals(stored.get().owner())) {
+          outcome = new ClaimOutcome.Claimed(stored.get());
+        } else {
+          outcome = store.claim(r.running(), r.expectedStatus(), r.expectedVersion(), r.limits());
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "dispatching job " + r.running().id() + " failed", e);
+      }
+      outcomes.add(outcome);
+    }
+    return outcomes;
+  }
+
+  /** Hands a claimed job to its transport. */
+  private void handOver(Admitted a, Job runningJob, Pass pass, Instant startedAt) {
+    long token = runningJob.fencingToken();
     events.publish(new SchedulerEvent.JobStarted(startedAt, runningJob));
-    Script sc = script.get();
+    Script sc = a.script();
+    ScheduleSpec spec = a.spec();
     ExecutionRequest request =
         new ExecutionRequest(
             runningJob.id() + "#" + runningJob.attempt(),
-            node,
+            a.node(),
             sc,
-            variables.resolve(sc, node),
+            pass.variables().resolve(sc, a.node()),
             spec != null ? spec.effectiveTimeout(sc) : sc.defaultTimeout(),
             spec == null || spec.killOnTimeout(),
             spec != null ? spec.output() : OutputPolicy.DEFAULT);
     Execution execution;
     try {
-      execution = Objects.requireNonNull(transport.execute(request), "execution");
+      execution = Objects.requireNonNull(a.transport().execute(request), "execution");
     } catch (RuntimeException e) {
       completions.add(
           new Completion(
@@ -1047,26 +1446,32 @@ public final class Engine {
       return;
     }
     running.put(runningJob.id(), new Running(runningJob, execution));
-    execution
-        .result()
-        .whenComplete(
-            (result, error) -> {
-              ExecutionResult r = result;
-              if (r == null) {
-                Instant t = clock.instant();
-                r =
-                    new ExecutionResult(
-                        ExecutionResult.Outcome.FAILED_TO_START,
-                        null,
-                        CapturedOutput.EMPTY,
-                        CapturedOutput.EMPTY,
-                        t,
-                        t,
-                        "transport failed: " + (error == null ? "no result" : error.getMessage()));
-              }
-              completions.add(new Completion(runningJob.id(), token, r));
-              wake();
-            });
+    CompletableFuture<ExecutionResult> result = execution.result();
+    if (result.isDone() && !result.isCompletedExceptionally()) {
+      // finished already (a quick or no-op run): no callback to register
+      completed(runningJob.id(), token, result.join(), null);
+      return;
+    }
+    result.whenComplete((r, error) -> completed(runningJob.id(), token, r, error));
+  }
+
+  /** Queues a run's result for the next pass (any thread). */
+  private void completed(String jobId, long token, ExecutionResult result, Throwable error) {
+    ExecutionResult r = result;
+    if (r == null) {
+      Instant t = clock.instant();
+      r =
+          new ExecutionResult(
+              ExecutionResult.Outcome.FAILED_TO_START,
+              null,
+              CapturedOutput.EMPTY,
+              CapturedOutput.EMPTY,
+              t,
+              t,
+              "transport failed: " + (error == null ? "no result" : error.getMessage()));
+    }
+    completions.add(new Completion(jobId, token, r));
+    wake();
   }
 
   /**
@@ -1144,53 +1549,118 @@ public final class Engine {
 
   private final Map<String, String> cancelRequests = new HashMap<>();
 
+  /** How a finished run is recorded. */
+  private enum Settle {
+    /** Another attempt follows: QUEUED again after the retry delay. */
+    RETRY,
+    /** Cancelled (by a user or the transport). */
+    CANCELLED,
+    /** Finished for good (with its downstream jobs). */
+    FINAL
+  }
+
   /**
-   * Records the queued results. A result whose recording fails (the store is unreachable) is kept
-   * and tried again on the next pass, as long as the run is still this instance's: a result is
-   * never dropped while its job is held under this instance's lease (if the lease expires
-   * meanwhile, another instance recovers the job and the kept result is refused).
+   * How to record one result: the change of the job from {@code base} (RUNNING, as claimed or as
+   * read) to {@code next}, with the downstream jobs to store with it.
+   */
+  private record Recording(
+      Completion completion,
+      Running run,
+      Job base,
+      Schedule schedule,
+      Settle settle,
+      JobStatus attemptStatus,
+      Instant retryAt,
+      Job next,
+      List<Job> follow,
+      String cancelActor) {}
+
+  /**
+   * Records the queued results, a batch at a time with one {@link SchedulerStore#transitionAll}
+   * call (one transaction in a database; each change stays its own compare-and-set on the version
+   * the job was claimed with). A change whose compare-and-set fails is looked at again on its own.
+   * A result whose recording fails (the store is unreachable) is kept and tried again on the next
+   * pass, as long as the run is still this instance's: a result is never dropped while its job is
+   * held under this instance's lease (if the lease expires meanwhile, another instance recovers the
+   * job and the kept result is refused).
    */
   private void drainCompletions(Instant now) {
     List<Completion> again = new ArrayList<>();
-    Completion c;
-    while ((c = completions.poll()) != null) {
-      Running r = running.get(c.jobId());
-      String cancelActor = cancelRequests.get(c.jobId());
+    while (true) {
+      List<Recording> batch = new ArrayList<>();
+      Completion c;
+      while (batch.size() < COMPLETION_BATCH && (c = completions.poll()) != null) {
+        Running r = running.get(c.jobId());
+        if (r == null || r.job().fencingToken() != c.token()) {
+          continue;
+        }
+        running.remove(c.jobId());
+        String cancelActor = cancelRequests.remove(c.jobId());
+        try {
+          batch.add(recording(r, r.job(), c, cancelActor, now));
+        } catch (RuntimeException e) {
+          keep(c, r, cancelActor, again, e);
+        }
+      }
+      if (batch.isEmpty()) {
+        break;
+      }
+      List<TransitionRequest> requests = new ArrayList<>(batch.size());
+      for (Recording rec : batch) {
+        requests.add(
+            new TransitionRequest(
+                rec.next(), JobStatus.RUNNING, rec.base().version(), rec.follow()));
+      }
+      List<Optional<Job>> stored;
       try {
-        complete(c, now);
+        stored = store.transitionAll(requests);
       } catch (RuntimeException e) {
         LOG.log(
             System.Logger.Level.WARNING,
-            "recording the result of " + c.jobId() + " failed; trying again on the next pass",
+            "recording " + batch.size() + " results in one batch failed; recording each on its own",
             e);
-        if (r != null && r.job().fencingToken() == c.token()) {
-          running.put(c.jobId(), r);
-          if (cancelActor != null) {
-            cancelRequests.put(c.jobId(), cancelActor);
+        stored = null;
+      }
+      // schedules whose failure count this batch changed, as stored: a later result of the same
+      // schedule counts on from there
+      Map<String, Schedule> counted = new HashMap<>();
+      for (int i = 0; i < batch.size(); i++) {
+        Recording rec = batch.get(i);
+        try {
+          if (stored != null && stored.get(i).isPresent()) {
+            recorded(rec, stored.get(i).get(), counted, now);
+          } else {
+            settle(rec, counted, now);
           }
-          again.add(c);
+        } catch (RuntimeException e) {
+          keep(rec.completion(), rec.run(), rec.cancelActor(), again, e);
         }
       }
     }
     completions.addAll(again);
   }
 
-  private void complete(Completion c, Instant now) {
-    Running r = running.get(c.jobId());
-    if (r == null || r.job().fencingToken() != c.token()) {
-      return;
+  /** Keeps a result whose recording failed, for the next pass. */
+  private void keep(
+      Completion c, Running r, String cancelActor, List<Completion> again, RuntimeException e) {
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "recording the result of " + c.jobId() + " failed; trying again on the next pass",
+        e);
+    running.put(c.jobId(), r);
+    if (cancelActor != null) {
+      cancelRequests.put(c.jobId(), cancelActor);
     }
-    running.remove(c.jobId());
-    String cancelActor = cancelRequests.remove(c.jobId());
-    Optional<Job> current = store.job(c.jobId());
-    if (current.isEmpty()
-        || current.get().status() != JobStatus.RUNNING
-        || current.get().fencingToken() != c.token()
-        || !instanceId.equals(current.get().owner())) {
-      refused(c, current.orElse(null));
-      return;
-    }
-    Job job = current.get();
+    again.add(c);
+  }
+
+  /**
+   * Plans how to record a result, from the job as claimed (or as read again).
+   *
+   * @param run the run, as this engine knows it
+   * @param job the job, RUNNING under this instance's claim
+   */
+  private Recording recording(Running run, Job job, Completion c, String cancelActor, Instant now) {
     Schedule schedule = scheduleOf(job);
     ScheduleSpec spec = schedule != null ? schedule.spec() : null;
     ExecutionResult result = c.result();
@@ -1212,45 +1682,120 @@ public final class Engine {
             && job.attempt() < job.maxAttempts()
             && !stopping;
     if (retry) {
-      JobStatus attemptStatus = status;
       Instant at = now.plus(retryDelay(spec, job));
+      // Job.retryAt, with the result of this attempt and the version the store will give it
       Job next =
           job.toBuilder()
               .exitCode(result.exitCode())
               .stdout(out)
               .stderr(err)
               .detail(status + (result.error() != null ? ": " + result.error() : ""))
-              .build()
-              .retryAt(at);
-      Optional<Job> stored = store.transition(next, JobStatus.RUNNING, job.version());
-      if (stored.isEmpty()) {
-        refused(c, store.job(c.jobId()).orElse(null));
-        return;
-      }
-      remember(at, now);
-      events.publish(new SchedulerEvent.JobFinished(now, stored.get(), attemptStatus, at));
-      return;
+              .attempt(job.attempt() + 1)
+              .status(JobStatus.QUEUED)
+              .nextAttemptAt(at)
+              .startedAt(null)
+              .owner(null)
+              .version(job.version() + 1)
+              .build();
+      return new Recording(
+          c, run, job, schedule, Settle.RETRY, status, at, next, List.of(), cancelActor);
     }
     Job done =
-        job.finished(status, result.exitCode(), out, err, now).toBuilder()
+        job.toBuilder()
+            .status(status)
+            .exitCode(result.exitCode())
+            .stdout(out)
+            .stderr(err)
+            .finishedAt(now)
             .detail(cancelActor != null ? "cancelled by " + cancelActor : result.error())
+            .version(job.version() + 1)
             .build();
     if (status == JobStatus.CANCELLED) {
-      Optional<Job> stored = store.transition(done, JobStatus.RUNNING, job.version());
-      if (stored.isEmpty()) {
-        refused(c, store.job(c.jobId()).orElse(null));
-        return;
-      }
-      events.publish(new SchedulerEvent.JobCancelled(now, stored.get(), cancelActor));
-      notifyJob(stored.get(), NotificationRule.Event.JOB_CANCELLED, now, schedule);
+      return new Recording(
+          c, run, job, schedule, Settle.CANCELLED, status, null, done, List.of(), cancelActor);
+    }
+    List<Job> follow = schedule == null ? List.of() : downstreamJobs(done, now);
+    return new Recording(
+        c, run, job, schedule, Settle.FINAL, status, null, done, follow, cancelActor);
+  }
+
+  /**
+   * Records a result whose batched compare-and-set failed (or whose batch failed): if the failed
+   * batch stored it after all, it is reported; if the job is still RUNNING under this claim but
+   * changed, the result is recorded again from the job as stored; otherwise the result is refused.
+   */
+  private void settle(Recording rec, Map<String, Schedule> counted, Instant now) {
+    Completion c = rec.completion();
+    Optional<Job> current = store.job(c.jobId());
+    if (current.isPresent()
+        && current.get().equals(rec.next().withVersion(rec.base().version() + 1))) {
+      recorded(rec, current.get(), counted, now); // the failed batch stored it
       return;
     }
-    Finished f = storeFinal(job, done, schedule, now);
-    if (f == null) {
+    if (current.isEmpty()
+        || current.get().status() != JobStatus.RUNNING
+        || current.get().fencingToken() != c.token()
+        || !instanceId.equals(current.get().owner())) {
+      refused(c, current.orElse(null));
+      return;
+    }
+    Job job = current.get();
+    Recording again = recording(rec.run(), job, c, rec.cancelActor(), now);
+    Optional<Job> stored =
+        again.follow().isEmpty()
+            ? store.transition(again.next(), JobStatus.RUNNING, job.version())
+            : store.transition(again.next(), JobStatus.RUNNING, job.version(), again.follow());
+    if (stored.isEmpty()) {
       refused(c, store.job(c.jobId()).orElse(null));
       return;
     }
-    finishedFinal(f, now, schedule);
+    recorded(again, stored.get(), counted, now);
+  }
+
+  /**
+   * Reports a recorded result: events, notifications, downstream jobs, failure count.
+   *
+   * @param counted schedules whose failure count results recorded before changed, as stored; this
+   *     call adds the one it changes
+   */
+  private void recorded(Recording rec, Job stored, Map<String, Schedule> counted, Instant now) {
+    switch (rec.settle()) {
+      case RETRY -> {
+        remember(rec.retryAt(), now);
+        events.publish(
+            new SchedulerEvent.JobFinished(now, stored, rec.attemptStatus(), rec.retryAt()));
+      }
+      case CANCELLED -> {
+        events.publish(new SchedulerEvent.JobCancelled(now, stored, rec.cancelActor()));
+        notifyJob(stored, NotificationRule.Event.JOB_CANCELLED, now, rec.schedule());
+      }
+      case FINAL -> {
+        Schedule schedule = rec.schedule();
+        if (schedule != null && counted.containsKey(schedule.id())) {
+          schedule = counted.get(schedule.id());
+        }
+        Schedule changed =
+            finishedFinal(new Finished(stored, insertedFollowers(rec.follow())), now, schedule);
+        if (changed != null) {
+          counted.put(changed.id(), changed);
+        }
+      }
+    }
+  }
+
+  /**
+   * @return the downstream jobs stored with a change: those found under their fresh ids
+   */
+  private List<Job> insertedFollowers(List<Job> follow) {
+    if (follow.isEmpty()) {
+      return List.of();
+    }
+    List<Job> inserted = new ArrayList<>(follow.size());
+    for (Job f : follow) {
+      // ids are fresh sequence numbers: a job with that id and key is the one just inserted
+      store.job(f.id()).filter(j -> j.fireKey().equals(f.fireKey())).ifPresent(inserted::add);
+    }
+    return inserted;
   }
 
   /**
@@ -1302,12 +1847,7 @@ public final class Engine {
     if (stored.isEmpty()) {
       return null;
     }
-    List<Job> inserted = new ArrayList<>(follow.size());
-    for (Job f : follow) {
-      // ids are fresh sequence numbers: a job with that id and key is the one just inserted
-      store.job(f.id()).filter(j -> j.fireKey().equals(f.fireKey())).ifPresent(inserted::add);
-    }
-    return new Finished(stored.get(), inserted);
+    return new Finished(stored.get(), insertedFollowers(follow));
   }
 
   /**
@@ -1332,7 +1872,7 @@ public final class Engine {
    * @param schedule the job's schedule as read during this step, or null if it has none or it was
    *     deleted
    */
-  private void finishedFinal(Finished finished, Instant now, Schedule schedule) {
+  private Schedule finishedFinal(Finished finished, Instant now, Schedule schedule) {
     Job job = finished.job();
     events.publish(new SchedulerEvent.JobFinished(now, job, job.status(), null));
     NotificationRule.Event event =
@@ -1343,7 +1883,7 @@ public final class Engine {
         };
     notifyJob(job, event, now, schedule);
     if (job.scheduleId() == null || schedule == null) {
-      return;
+      return null;
     }
     for (Job queued : finished.followers()) {
       events.publish(new SchedulerEvent.JobQueued(now, queued));
@@ -1360,13 +1900,13 @@ public final class Engine {
       if (s == null) {
         Optional<Schedule> found = store.get(job.scheduleId());
         if (found.isEmpty()) {
-          return;
+          return null;
         }
         s = found.get();
       }
       int failures = failed ? s.consecutiveFailures() + 1 : 0;
       if (failures == s.consecutiveFailures()) {
-        return;
+        return null;
       }
       int max = s.spec().maxConsecutiveFailures();
       boolean pause = failed && max > 0 && failures >= max && s.state() == ScheduleState.ACTIVE;
@@ -1374,8 +1914,9 @@ public final class Engine {
       if (pause) {
         next = next.withState(ScheduleState.AUTO_PAUSED, now, s.updatedBy());
       }
+      Schedule stored;
       try {
-        store.update(next, s.version());
+        stored = store.update(next, s.version());
       } catch (StaleVersionException e) {
         continue;
       }
@@ -1390,8 +1931,9 @@ public final class Engine {
             "Schedule " + s.id() + " was paused after " + reason + "; last job " + job.id() + ".",
             Map.of("scheduleId", s.id(), "jobId", job.id()));
       }
-      return;
+      return stored;
     }
+    return null;
   }
 
   // =================================================================== after-completion chains
