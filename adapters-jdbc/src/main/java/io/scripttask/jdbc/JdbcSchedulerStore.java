@@ -25,9 +25,12 @@ import io.scripttask.scheduler.Variable;
 import io.scripttask.scheduler.VariableScope;
 import io.scripttask.scheduler.WaitReason;
 import io.scripttask.scheduler.spi.ClaimOutcome;
+import io.scripttask.scheduler.spi.ClaimRequest;
 import io.scripttask.scheduler.spi.FireOutcome;
+import io.scripttask.scheduler.spi.FireRequest;
 import io.scripttask.scheduler.spi.RunningCounts;
 import io.scripttask.scheduler.spi.SchedulerStore;
+import io.scripttask.scheduler.spi.TransitionRequest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -37,6 +40,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,10 +50,12 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
@@ -585,7 +591,9 @@ public final class JdbcSchedulerStore implements SchedulerStore {
       }
       return Optional.empty();
     }
-    if (expectedStatus == JobStatus.RUNNING) {
+    if (expectedStatus == JobStatus.RUNNING && !stored.groups().isEmpty()) {
+      // a job's groups never change (they are part of the job since its fire), so a job without
+      // groups has no running_group rows
       h.createUpdate(q("DELETE FROM {p}running_group WHERE job_id = :id"))
           .bind("id", stored.id())
           .execute();
@@ -594,6 +602,23 @@ public final class JdbcSchedulerStore implements SchedulerStore {
       insertRunningGroups(h, stored);
     }
     return Optional.of(stored);
+  }
+
+  /** Inserts the running group rows of several jobs with one JDBC batch. */
+  private void insertRunningGroups(Handle h, List<Job> jobs) {
+    PreparedBatch insert = null;
+    for (Job j : jobs) {
+      for (String g : j.groups()) {
+        if (insert == null) {
+          insert =
+              h.prepareBatch(q("INSERT INTO {p}running_group (group_id, job_id) VALUES (:g, :id)"));
+        }
+        insert.bind("g", g).bind("id", j.id()).add();
+      }
+    }
+    if (insert != null) {
+      insert.execute();
+    }
   }
 
   private void insertRunningGroups(Handle h, Job j) {
@@ -657,7 +682,8 @@ public final class JdbcSchedulerStore implements SchedulerStore {
           for (String key : keys) {
             lockLimitKey(h, key);
           }
-          ClaimOutcome.Limited full = keys.isEmpty() ? null : fullLimit(h, running, limits);
+          ClaimOutcome.Limited full =
+              keys.isEmpty() ? null : fullLimit(running, limits, key -> countKey(h, key));
           if (full != null) {
             return full;
           }
@@ -720,14 +746,15 @@ public final class JdbcSchedulerStore implements SchedulerStore {
     }
   }
 
-  /** The first full limit for one more running job like {@code j}, or null if all admit it. */
-  private ClaimOutcome.Limited fullLimit(Handle h, Job j, Limits limits) {
+  /**
+   * The first full limit for one more running job like {@code j}, or null if all admit it.
+   *
+   * @param running the number of running jobs of a limit key (as {@link #limitKeys} names them)
+   */
+  private static ClaimOutcome.Limited fullLimit(
+      Job j, Limits limits, ToLongFunction<String> running) {
     if (limits.perNode() != Limits.UNLIMITED) {
-      long node =
-          count(
-              h,
-              "SELECT COUNT(*) FROM {p}job WHERE status = " + RUNNING + " AND node_id = :k",
-              j.nodeId());
+      long node = running.applyAsLong("n:" + j.nodeId());
       if (!Limits.admits(limits.perNode(), node)) {
         return new ClaimOutcome.Limited(
             WaitReason.NODE_LIMIT,
@@ -736,7 +763,7 @@ public final class JdbcSchedulerStore implements SchedulerStore {
     }
     if (limits.perGroup() != Limits.UNLIMITED) {
       for (String g : j.groups()) {
-        long group = count(h, "SELECT COUNT(*) FROM {p}running_group WHERE group_id = :k", g);
+        long group = running.applyAsLong("g:" + g);
         if (!Limits.admits(limits.perGroup(), group)) {
           return new ClaimOutcome.Limited(
               WaitReason.GROUP_LIMIT,
@@ -745,11 +772,7 @@ public final class JdbcSchedulerStore implements SchedulerStore {
       }
     }
     if (limits.perSchedule() != Limits.UNLIMITED && j.scheduleId() != null) {
-      long schedule =
-          count(
-              h,
-              "SELECT COUNT(*) FROM {p}job WHERE status = " + RUNNING + " AND schedule_id = :k",
-              j.scheduleId());
+      long schedule = running.applyAsLong("s:" + j.scheduleId());
       if (!Limits.admits(limits.perSchedule(), schedule)) {
         return new ClaimOutcome.Limited(
             WaitReason.SCHEDULE_LIMIT,
@@ -763,7 +786,7 @@ public final class JdbcSchedulerStore implements SchedulerStore {
       }
     }
     if (limits.global() != Limits.UNLIMITED) {
-      long global = count(h, "SELECT COUNT(*) FROM {p}job WHERE status = " + RUNNING, null);
+      long global = running.applyAsLong("*");
       if (!Limits.admits(limits.global(), global)) {
         return new ClaimOutcome.Limited(
             WaitReason.GLOBAL_LIMIT, global + " jobs run (limit " + limits.global() + ")");
@@ -772,8 +795,541 @@ public final class JdbcSchedulerStore implements SchedulerStore {
     return null;
   }
 
+  private static final String COUNT_NODE =
+      "SELECT COUNT(*) FROM {p}job WHERE status = " + RUNNING + " AND node_id = :k";
+  private static final String COUNT_GROUP =
+      "SELECT COUNT(*) FROM {p}running_group WHERE group_id = :k";
+  private static final String COUNT_SCHEDULE =
+      "SELECT COUNT(*) FROM {p}job WHERE status = " + RUNNING + " AND schedule_id = :k";
+  private static final String COUNT_GLOBAL =
+      "SELECT COUNT(*) FROM {p}job WHERE status = " + RUNNING;
+
+  /** The number of running jobs of one limit key. */
+  private long countKey(Handle h, String key) {
+    if (key.equals("*")) {
+      return count(h, COUNT_GLOBAL, null);
+    }
+    String k = key.substring(2);
+    return switch (key.charAt(0)) {
+      case 'n' -> count(h, COUNT_NODE, k);
+      case 'g' -> count(h, COUNT_GROUP, k);
+      default -> count(h, COUNT_SCHEDULE, k);
+    };
+  }
+
   private long count(Handle h, String sql, String key) {
     return h.createQuery(q(sql)).bind("k", key).mapTo(Long.class).one();
+  }
+
+  /**
+   * The running counts of several limit keys, in at most four statements (one per kind of key).
+   *
+   * @return a mutable map with an entry for every key
+   */
+  private Map<String, Long> countKeys(Handle h, Set<String> keys) {
+    Map<String, Long> counts = new HashMap<>();
+    Map<Character, List<String>> byKind = new HashMap<>();
+    for (String key : keys) {
+      counts.put(key, 0L);
+      if (key.equals("*")) {
+        counts.put(key, count(h, COUNT_GLOBAL, null));
+      } else {
+        byKind.computeIfAbsent(key.charAt(0), c -> new ArrayList<>()).add(key.substring(2));
+      }
+    }
+    String running = " WHERE status = " + RUNNING + " AND ";
+    countInto(h, counts, "n:", "node_id", "{p}job" + running, byKind.get('n'));
+    countInto(h, counts, "g:", "group_id", "{p}running_group WHERE ", byKind.get('g'));
+    countInto(h, counts, "s:", "schedule_id", "{p}job" + running, byKind.get('s'));
+    return counts;
+  }
+
+  private void countInto(
+      Handle h,
+      Map<String, Long> counts,
+      String kind,
+      String column,
+      String fromWhere,
+      List<String> values) {
+    if (values == null) {
+      return;
+    }
+    if (values.size() > 500) {
+      for (String value : values) {
+        counts.put(kind + value, countKey(h, kind + value));
+      }
+      return;
+    }
+    Map<String, Long> found = new HashMap<>();
+    h.createQuery(
+            q(
+                "SELECT "
+                    + column
+                    + ", COUNT(*) FROM "
+                    + fromWhere
+                    + column
+                    + " IN (<values>) GROUP BY "
+                    + column))
+        .bindList("values", values)
+        .map(
+            (rs, ctx) -> {
+              found.put(rs.getString(1), rs.getLong(2));
+              return null;
+            })
+        .forEach(x -> {});
+    for (String value : values) {
+      Long c = found.get(value);
+      if (c == null && dialect.isMySqlFamily() && !found.isEmpty()) {
+        // a case-insensitive collation may have reported it under another spelling
+        c = countKey(h, kind + value);
+      }
+      counts.put(kind + value, c == null ? 0L : c);
+    }
+  }
+
+  /** Counts a claimed job in the running counts of the keys it belongs to. */
+  private static void countClaim(Map<String, Long> counts, Job j) {
+    counts.computeIfPresent("n:" + j.nodeId(), (k, v) -> v + 1);
+    for (String g : j.groups()) {
+      counts.computeIfPresent("g:" + g, (k, v) -> v + 1);
+    }
+    if (j.scheduleId() != null) {
+      counts.computeIfPresent("s:" + j.scheduleId(), (k, v) -> v + 1);
+    }
+    counts.computeIfPresent("*", (k, v) -> v + 1);
+  }
+
+  /** Locks limit key rows until the transaction ends, in sorted order, creating missing rows. */
+  private void lockLimitKeys(Handle h, TreeSet<String> keys) {
+    if (dialect == Dialect.POSTGRESQL && keys.size() > 1) {
+      // PostgreSQL sorts before it locks, so the rows are locked in this order (code point order,
+      // as the TreeSet's, for the ids in the Basic Multilingual Plane)
+      Set<String> locked =
+          new HashSet<>(
+              h.createQuery(
+                      q(
+                          "SELECT lock_key FROM {p}limit_lock WHERE lock_key IN (<keys>)"
+                              + " ORDER BY lock_key COLLATE \"C\" FOR UPDATE"))
+                  .bindList("keys", new ArrayList<>(keys))
+                  .mapTo(String.class)
+                  .list());
+      for (String key : keys) {
+        if (!locked.contains(key)) {
+          lockLimitKey(h, key);
+        }
+      }
+      return;
+    }
+    for (String key : keys) {
+      lockLimitKey(h, key);
+    }
+  }
+
+  // ---------------------------------------------------------------- batches
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction for the whole batch: it locks the limit key rows of all limited claims up
+   * front (sorted, so batches and single claims never deadlock), counts their running jobs once,
+   * locks the jobs' rows in one statement ({@code FOR UPDATE SKIP LOCKED}: a job another
+   * transaction holds is {@link ClaimOutcome.Lost}), decides each claim in list order, counting the
+   * claims before it, and writes the claimed jobs with one JDBC batch.
+   */
+  @Override
+  public List<ClaimOutcome> claimAll(List<ClaimRequest> requests) {
+    List<ClaimRequest> given = List.copyOf(Objects.requireNonNull(requests, "requests"));
+    if (given.isEmpty()) {
+      return List.of();
+    }
+    if (given.size() == 1) {
+      ClaimRequest r = given.get(0);
+      return List.of(claim(r.running(), r.expectedStatus(), r.expectedVersion(), r.limits()));
+    }
+    List<TreeSet<String>> keysOf = new ArrayList<>(given.size());
+    TreeSet<String> allKeys = new TreeSet<>();
+    Set<String> ids = new LinkedHashSet<>();
+    for (ClaimRequest r : given) {
+      checkJob(r.running());
+      TreeSet<String> keys = limitKeys(r.running(), r.limits());
+      keysOf.add(keys);
+      allKeys.addAll(keys);
+      ids.add(r.running().id());
+    }
+    ensureLimitRows(allKeys);
+    return inTx(
+        "claimAll",
+        h -> {
+          if (!allKeys.isEmpty() && dialect.isMySqlFamily()) {
+            // the counts must see the claims committed while this one waited for the key locks
+            h.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+          }
+          lockLimitKeys(h, allKeys);
+          Map<String, Long> counts = allKeys.isEmpty() ? new HashMap<>() : countKeys(h, allKeys);
+          Map<String, Job> current = new HashMap<>();
+          h.createQuery(
+                  q(
+                      "SELECT "
+                          + JOB_COLUMNS
+                          + " FROM {p}job j WHERE j.id IN (<ids>) FOR UPDATE SKIP LOCKED"))
+              .bindList("ids", new ArrayList<>(ids))
+              .map((rs, ctx) -> job(rs))
+              .forEach(j -> current.put(j.id(), j));
+          List<ClaimOutcome> outcomes = new ArrayList<>(given.size());
+          List<Job> claimed = new ArrayList<>();
+          List<ClaimRequest> claimedBy = new ArrayList<>();
+          for (int i = 0; i < given.size(); i++) {
+            ClaimRequest r = given.get(i);
+            Job c = current.get(r.running().id());
+            if (c == null
+                || c.status() != r.expectedStatus()
+                || c.version() != r.expectedVersion()) {
+              outcomes.add(new ClaimOutcome.Lost());
+              continue;
+            }
+            checkIdentity(c, r.running());
+            ClaimOutcome.Limited full =
+                keysOf.get(i).isEmpty() ? null : fullLimit(r.running(), r.limits(), counts::get);
+            if (full != null) {
+              outcomes.add(full);
+              continue;
+            }
+            Job stored = r.running().toBuilder().version(r.expectedVersion() + 1).build();
+            current.put(stored.id(), stored);
+            countClaim(counts, stored);
+            claimed.add(stored);
+            claimedBy.add(r);
+            outcomes.add(new ClaimOutcome.Claimed(stored));
+          }
+          if (!claimed.isEmpty()) {
+            PreparedBatch update = h.prepareBatch(updateJobSql);
+            for (int i = 0; i < claimed.size(); i++) {
+              bindJob(update, claimed.get(i))
+                  .bind("expectedStatus", claimedBy.get(i).expectedStatus().name())
+                  .bind("expectedVersion", claimedBy.get(i).expectedVersion())
+                  .add();
+            }
+            int[] updated = update.execute();
+            for (int n : updated) {
+              if (n == 0) {
+                // impossible: the rows are locked and were checked
+                throw new IllegalStateException("a locked job's row did not take its claim");
+              }
+            }
+            insertRunningGroups(h, claimed);
+          }
+          return Collections.unmodifiableList(outcomes);
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction for the whole batch: it locks the schedules' rows in one statement ({@code
+   * FOR UPDATE SKIP LOCKED}: a schedule another transaction holds is {@link
+   * FireOutcome.Status#STALE}), decides each fire in list order and writes the advanced schedules
+   * and the new jobs with JDBC batches (the jobs one by one on H2 and MariaDB/MySQL, whose batches
+   * cannot skip a duplicate fire key).
+   */
+  @Override
+  public List<FireOutcome> fireAll(List<FireRequest> requests) {
+    List<FireRequest> given = List.copyOf(Objects.requireNonNull(requests, "requests"));
+    if (given.isEmpty()) {
+      return List.of();
+    }
+    if (given.size() == 1) {
+      FireRequest r = given.get(0);
+      return List.of(fire(r.scheduleId(), r.expectedNextFire(), r.newNextFire(), r.jobs()));
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    for (FireRequest r : given) {
+      ids.add(r.scheduleId());
+      r.jobs().forEach(this::checkJob);
+    }
+    return inTx(
+        "fireAll",
+        h -> {
+          Map<String, Schedule> locked = new HashMap<>();
+          h.createQuery(
+                  q(
+                      "SELECT "
+                          + SCHEDULE_COLUMNS
+                          + " FROM {p}schedule s WHERE s.id IN (<ids>) FOR UPDATE SKIP LOCKED"))
+              .bindList("ids", new ArrayList<>(ids))
+              .map((rs, ctx) -> schedule(rs))
+              .forEach(s -> locked.put(s.id(), s));
+          List<String> missing = new ArrayList<>(ids);
+          missing.removeAll(locked.keySet());
+          Map<String, Schedule> seen = new HashMap<>();
+          if (!missing.isEmpty()) {
+            // missing, or another transaction holds them (firing or changing them): do not wait
+            h.createQuery(
+                    q("SELECT " + SCHEDULE_COLUMNS + " FROM {p}schedule s WHERE s.id IN (<ids>)"))
+                .bindList("ids", missing)
+                .map((rs, ctx) -> schedule(rs))
+                .forEach(s -> seen.put(s.id(), s));
+          }
+          FireOutcome[] outcomes = new FireOutcome[given.size()];
+          List<Schedule> advancedList = new ArrayList<>();
+          List<Integer> fired = new ArrayList<>();
+          List<Job> jobs = new ArrayList<>();
+          for (int i = 0; i < given.size(); i++) {
+            FireRequest r = given.get(i);
+            Schedule current = locked.get(r.scheduleId());
+            if (current == null) {
+              Schedule s = seen.get(r.scheduleId());
+              outcomes[i] =
+                  s == null
+                      ? new FireOutcome(FireOutcome.Status.NOT_FOUND, null, List.of(), List.of())
+                      : new FireOutcome(
+                          s.state() == ScheduleState.ACTIVE
+                              ? FireOutcome.Status.STALE
+                              : FireOutcome.Status.NOT_ACTIVE,
+                          s,
+                          List.of(),
+                          List.of());
+            } else if (current.state() != ScheduleState.ACTIVE) {
+              outcomes[i] =
+                  new FireOutcome(FireOutcome.Status.NOT_ACTIVE, current, List.of(), List.of());
+            } else if (!r.expectedNextFire().equals(current.nextFireTime())) {
+              outcomes[i] =
+                  new FireOutcome(FireOutcome.Status.STALE, current, List.of(), List.of());
+            } else {
+              Schedule advanced =
+                  current
+                      .withNextFireTime(r.newNextFire())
+                      .withLastFireTime(r.expectedNextFire())
+                      .withVersion(current.version() + 1);
+              locked.put(advanced.id(), advanced);
+              advancedList.add(advanced);
+              fired.add(i);
+              jobs.addAll(r.jobs());
+            }
+          }
+          if (!advancedList.isEmpty()) {
+            PreparedBatch update =
+                h.prepareBatch(
+                    q(
+                        "UPDATE {p}schedule SET next_fire_time = :next, last_fire_time = :last,"
+                            + " version = :version WHERE id = :id"));
+            for (Schedule s : advancedList) {
+              update
+                  .bind("next", Times.toDb(s.nextFireTime()))
+                  .bind("last", Times.toDb(s.lastFireTime()))
+                  .bind("version", s.version())
+                  .bind("id", s.id())
+                  .add();
+            }
+            update.execute();
+          }
+          List<Optional<Job>> stored = insertJobs(h, jobs);
+          int next = 0;
+          for (int k = 0; k < fired.size(); k++) {
+            int i = fired.get(k);
+            List<Job> inserted = new ArrayList<>();
+            List<FireKey> ignored = new ArrayList<>();
+            for (Job j : given.get(i).jobs()) {
+              Optional<Job> s = stored.get(next++);
+              if (s.isPresent()) {
+                inserted.add(s.get());
+              } else {
+                ignored.add(j.fireKey());
+              }
+            }
+            outcomes[i] =
+                new FireOutcome(FireOutcome.Status.FIRED, advancedList.get(k), inserted, ignored);
+          }
+          return List.of(outcomes);
+        });
+  }
+
+  /**
+   * Inserts jobs in order as {@link #insertJob} does, on PostgreSQL with one JDBC batch.
+   *
+   * @return per job, the stored job or empty if its fire key or id existed
+   */
+  private List<Optional<Job>> insertJobs(Handle h, List<Job> jobs) {
+    List<Optional<Job>> results = new ArrayList<>(jobs.size());
+    if (dialect != Dialect.POSTGRESQL || jobs.size() < 2) {
+      for (Job j : jobs) {
+        results.add(insertJob(h, j));
+      }
+      return results;
+    }
+    PreparedBatch insert = h.prepareBatch(insertJobSql);
+    List<Job> stored = new ArrayList<>(jobs.size());
+    for (Job j : jobs) {
+      Job s = j.version() == 0 ? j : j.toBuilder().version(0).build();
+      stored.add(s);
+      bindJob(insert, s).add();
+    }
+    int[] inserted = insert.execute();
+    List<Job> running = new ArrayList<>();
+    for (int i = 0; i < stored.size(); i++) {
+      Job s = stored.get(i);
+      boolean ok =
+          inserted[i] > 0
+              // a driver that does not report counts (reWriteBatchedInserts): look
+              || (inserted[i] < 0 && findJob(h, s.id()).filter(s::equals).isPresent());
+      results.add(ok ? Optional.of(s) : Optional.empty());
+      if (ok && s.status() == JobStatus.RUNNING) {
+        running.add(s);
+      }
+    }
+    insertRunningGroups(h, running);
+    return results;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction for the whole batch: on PostgreSQL and H2 the compare-and-sets go as one
+   * JDBC batch (each keeps its own condition: one that fails changes nothing and inserts no follow
+   * jobs), then the running group rows and the follow jobs; on MariaDB/MySQL, whose drivers may not
+   * report a batch's counts, the changes run one by one in the transaction.
+   */
+  @Override
+  public List<Optional<Job>> transitionAll(List<TransitionRequest> requests) {
+    List<TransitionRequest> given = List.copyOf(Objects.requireNonNull(requests, "requests"));
+    if (given.isEmpty()) {
+      return List.of();
+    }
+    if (given.size() == 1) {
+      TransitionRequest r = given.get(0);
+      return List.of(
+          r.follow().isEmpty()
+              ? transition(r.next(), r.expectedStatus(), r.expectedVersion())
+              : transition(r.next(), r.expectedStatus(), r.expectedVersion(), r.follow()));
+    }
+    Set<String> ids = new HashSet<>();
+    for (TransitionRequest r : given) {
+      checkJob(r.next());
+      r.follow().forEach(this::checkJob);
+      ids.add(r.next().id());
+    }
+    boolean oneByOne = ids.size() < given.size() || dialect.isMySqlFamily();
+    HandleCallback<List<Optional<Job>>, RuntimeException> batch =
+        h -> {
+          if (oneByOne) {
+            // a job changed twice must see its first change (and its running group rows)
+            List<Optional<Job>> results = new ArrayList<>(given.size());
+            for (TransitionRequest r : given) {
+              Optional<Job> stored = casJob(h, r.next(), r.expectedStatus(), r.expectedVersion());
+              if (stored.isPresent()) {
+                for (Job j : r.follow()) {
+                  insertJob(h, j);
+                }
+              }
+              results.add(stored);
+            }
+            return Collections.unmodifiableList(results);
+          }
+          PreparedBatch update = h.prepareBatch(updateJobSql);
+          List<Job> stored = new ArrayList<>(given.size());
+          for (TransitionRequest r : given) {
+            Job s = r.next().toBuilder().version(r.expectedVersion() + 1).build();
+            stored.add(s);
+            bindJob(update, s)
+                .bind("expectedStatus", r.expectedStatus().name())
+                .bind("expectedVersion", r.expectedVersion())
+                .add();
+          }
+          int[] updated = update.execute();
+          List<Optional<Job>> results = new ArrayList<>(given.size());
+          List<String> leftRunning = new ArrayList<>();
+          List<Job> nowRunning = new ArrayList<>();
+          List<Job> follow = new ArrayList<>();
+          for (int i = 0; i < given.size(); i++) {
+            TransitionRequest r = given.get(i);
+            Job s = stored.get(i);
+            boolean ok =
+                updated[i] > 0
+                    || (updated[i] < 0 && findJob(h, s.id()).filter(s::equals).isPresent());
+            if (!ok) {
+              Optional<Job> current = findJob(h, s.id());
+              if (current.isPresent()
+                  && current.get().status() == r.expectedStatus()
+                  && current.get().version() == r.expectedVersion()) {
+                checkIdentity(current.get(), r.next());
+              }
+              results.add(Optional.empty());
+              continue;
+            }
+            if (r.expectedStatus() == JobStatus.RUNNING && !s.groups().isEmpty()) {
+              leftRunning.add(s.id());
+            }
+            if (s.status() == JobStatus.RUNNING) {
+              nowRunning.add(s);
+            }
+            follow.addAll(r.follow());
+            results.add(Optional.of(s));
+          }
+          if (!leftRunning.isEmpty()) {
+            h.createUpdate(q("DELETE FROM {p}running_group WHERE job_id IN (<ids>)"))
+                .bindList("ids", leftRunning)
+                .execute();
+          }
+          insertRunningGroups(h, nowRunning);
+          insertJobs(h, follow);
+          return Collections.unmodifiableList(results);
+        };
+    return inTx("transitionAll", batch);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One statement: PostgreSQL {@code nextval} over {@code generate_series}, H2 {@code NEXT VALUE
+   * FOR} over {@code SYSTEM_RANGE}, MariaDB {@code NEXTVAL} over a recursive CTE, MySQL one {@code
+   * LAST_INSERT_ID(value + count)} increment.
+   */
+  @Override
+  public long[] nextSequences(int count) {
+    positive("count", count);
+    if (count == 1) {
+      return new long[] {nextSequence()};
+    }
+    long[] numbers =
+        read(
+            "nextSequences",
+            h -> {
+              if (dialect == Dialect.MYSQL) {
+                h.createUpdate(
+                        q(
+                            "UPDATE {p}sequence SET value = LAST_INSERT_ID(value + :n)"
+                                + " WHERE id = 1"))
+                    .bind("n", count)
+                    .execute();
+                long last = h.createQuery("SELECT LAST_INSERT_ID()").mapTo(Long.class).one();
+                long[] n = new long[count];
+                for (int i = 0; i < count; i++) {
+                  n[i] = last - count + 1 + i;
+                }
+                return n;
+              }
+              String sql =
+                  switch (dialect) {
+                    case POSTGRESQL -> "SELECT nextval('{p}sequence') FROM generate_series(1, :n)";
+                    case H2 -> "SELECT NEXT VALUE FOR {p}sequence FROM SYSTEM_RANGE(1, :n)";
+                    default ->
+                        "WITH RECURSIVE r (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r"
+                            + " WHERE i < :n) SELECT NEXTVAL({p}sequence) FROM r";
+                  };
+              return h.createQuery(q(sql)).bind("n", count).mapTo(Long.class).list().stream()
+                  .mapToLong(Long::longValue)
+                  .sorted()
+                  .toArray();
+            });
+    for (int i = 1; i < numbers.length; i++) {
+      if (numbers[i] <= numbers[i - 1]) {
+        throw new IllegalStateException("the database returned a sequence number twice");
+      }
+    }
+    if (numbers.length != count) {
+      throw new IllegalStateException(
+          "the database returned " + numbers.length + " sequence numbers, not " + count);
+    }
+    return numbers;
   }
 
   /** {@inheritDoc} */
