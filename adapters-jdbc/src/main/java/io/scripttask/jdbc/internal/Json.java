@@ -582,17 +582,26 @@ public final class Json {
     return LocalTime.parse(v.textValue());
   }
 
-  private static String optText(JsonNode o, String field) {
+  /**
+   * @return the text of an optional field, or null when absent or null
+   */
+  public static String optText(JsonNode o, String field) {
     JsonNode v = o.get(field);
     return v == null || v.isNull() ? null : v.textValue();
   }
 
-  private static <E extends Enum<E>> E optEnum(JsonNode o, String field, Class<E> type) {
+  /**
+   * @return the enum constant an optional field names, or null when absent or null
+   */
+  public static <E extends Enum<E>> E optEnum(JsonNode o, String field, Class<E> type) {
     String name = optText(o, field);
     return name == null ? null : Enum.valueOf(type, name);
   }
 
-  private static String write(JsonNode node) {
+  /**
+   * @return the tree as JSON text
+   */
+  public static String write(JsonNode node) {
     try {
       return MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {
@@ -604,7 +613,7 @@ public final class Json {
    * Parses a stored document. The text is never quoted in the exception: it may hold a script's
    * content.
    */
-  private static JsonNode read(String doc, String what) {
+  public static JsonNode read(String doc, String what) {
     try {
       JsonNode node = MAPPER.readTree(doc);
       int format = node.path("v").asInt(-1);

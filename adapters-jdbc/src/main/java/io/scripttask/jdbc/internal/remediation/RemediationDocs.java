@@ -1,6 +1,10 @@
 package io.scripttask.jdbc.internal.remediation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static io.scripttask.jdbc.internal.Json.optEnum;
+import static io.scripttask.jdbc.internal.Json.optText;
+import static io.scripttask.jdbc.internal.Json.read;
+import static io.scripttask.jdbc.internal.Json.write;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -484,50 +488,5 @@ public final class RemediationDocs {
   private static Instant optInstant(JsonNode o, String field) {
     String t = optText(o, field);
     return t == null ? null : Instant.parse(t);
-  }
-
-  private static String optText(JsonNode o, String field) {
-    JsonNode v = o.get(field);
-    return v == null || v.isNull() ? null : v.textValue();
-  }
-
-  private static <E extends Enum<E>> E optEnum(JsonNode o, String field, Class<E> type) {
-    String name = optText(o, field);
-    return name == null ? null : Enum.valueOf(type, name);
-  }
-
-  private static String write(JsonNode node) {
-    try {
-      return MAPPER.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree could not be written", e);
-    }
-  }
-
-  /**
-   * Parses a stored document. The text is never quoted in the exception: it may hold output or
-   * trigger data.
-   */
-  private static JsonNode read(String doc, String what) {
-    try {
-      JsonNode node = MAPPER.readTree(doc);
-      int format = node.path("v").asInt(-1);
-      if (format != FORMAT) {
-        throw new IllegalStateException(
-            "stored " + what + " document format must be " + FORMAT + ", but was " + format);
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      String where =
-          e.getLocation() == null
-              ? ""
-              : " (line "
-                  + e.getLocation().getLineNr()
-                  + ", column "
-                  + e.getLocation().getColumnNr()
-                  + ")";
-      throw new IllegalStateException(
-          "stored " + what + " document must be JSON, but was not" + where);
-    }
   }
 }
