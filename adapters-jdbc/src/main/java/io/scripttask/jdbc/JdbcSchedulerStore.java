@@ -1353,6 +1353,35 @@ public final class JdbcSchedulerStore implements SchedulerStore {
                     .list()));
   }
 
+  /** {@inheritDoc} A seek on the dispatch index: the rows after {@code after}'s order key. */
+  @Override
+  public List<Job> dispatchable(Instant now, Job after, int limit) {
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(after, "after");
+    positive("limit", limit);
+    return read(
+        "dispatchable",
+        h ->
+            List.copyOf(
+                h.createQuery(
+                        q(
+                            "SELECT "
+                                + JOB_COLUMNS
+                                + " FROM {p}job j WHERE j.pending = 1 AND j.ready_at <= :now"
+                                + " AND (j.priority > :p OR (j.priority = :p AND (j.ready_at > :r"
+                                + " OR (j.ready_at = :r AND (j.seq > :s OR (j.seq = :s"
+                                + " AND j.id > :id))))))"
+                                + " ORDER BY j.priority, j.ready_at, j.seq, j.id LIMIT :limit"))
+                    .bind("now", Times.toDb(now))
+                    .bind("p", after.priority().ordinal())
+                    .bind("r", Times.toDb(after.readyAt()))
+                    .bind("s", after.sequence())
+                    .bind("id", after.id())
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> job(rs))
+                    .list()));
+  }
+
   /** {@inheritDoc} */
   @Override
   public RunningCounts runningCounts() {

@@ -24,8 +24,10 @@ import io.scripttask.scheduler.WaitReason;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -376,6 +378,49 @@ public interface SchedulerStore {
    * @throws ValidationException if {@code limit} is below 1
    */
   List<Job> dispatchable(Instant now, int limit);
+
+  /**
+   * The next page of {@link #dispatchable(Instant, int)}: the ready jobs that come strictly after
+   * {@code after} in dispatch order (priority, ready time, sequence, id), at most {@code limit}.
+   * The engine reads a long queue of ready jobs page by page this way, each job once per pass,
+   * instead of reading it again from its head. {@code after} need not be stored any more (it may
+   * have been claimed meanwhile); only its order key counts.
+   *
+   * <p>The default reads the whole ready queue with {@link #dispatchable(Instant, int)} and skips
+   * to {@code after}; a store that keeps many ready jobs overrides it with a seek on its index.
+   *
+   * @param now the current time
+   * @param after the last job of the previous page
+   * @param limit the most jobs returned, at least 1
+   * @return the jobs after {@code after}, in dispatch order
+   * @throws ValidationException if {@code limit} is below 1
+   */
+  default List<Job> dispatchable(Instant now, Job after, int limit) {
+    Objects.requireNonNull(after, "after");
+    if (limit < 1) {
+      throw new ValidationException("limit", "be at least 1", limit);
+    }
+    List<Job> page = new ArrayList<>(Math.min(limit, 256));
+    for (Job j : dispatchable(now, Integer.MAX_VALUE)) {
+      if (DISPATCH_ORDER.compare(j, after) > 0) {
+        page.add(j);
+        if (page.size() == limit) {
+          break;
+        }
+      }
+    }
+    return Collections.unmodifiableList(page);
+  }
+
+  /**
+   * Dispatch order (contract 5): priority ({@code CRITICAL} first), then {@link Job#readyAt()},
+   * then sequence, then id.
+   */
+  Comparator<Job> DISPATCH_ORDER =
+      Comparator.comparing(Job::priority)
+          .thenComparing(Job::readyAt)
+          .thenComparingLong(Job::sequence)
+          .thenComparing(Job::id);
 
   /**
    * Counts running jobs, in all and per node, group and schedule, consistently (one snapshot).

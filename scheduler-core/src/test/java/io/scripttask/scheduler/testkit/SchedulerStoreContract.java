@@ -599,6 +599,44 @@ public abstract class SchedulerStoreContract {
   }
 
   @Test
+  void dispatchablePagesContinueAfterTheLastJobInDispatchOrder() {
+    store.insert(job("low-early", "a", T0, "n1", Priority.LOW, 1));
+    store.insert(job("normal-late", "a", T0.plusSeconds(20), "n2", Priority.NORMAL, 2));
+    store.insert(job("normal-early-seq9", "a", T0.plusSeconds(10), "n3", Priority.NORMAL, 9));
+    store.insert(job("normal-early-seq3", "a", T0.plusSeconds(10), "n4", Priority.NORMAL, 3));
+    store.insert(job("normal-early-seq3b", "a", T0.plusSeconds(10), "n7", Priority.NORMAL, 3));
+    store.insert(job("critical-late", "a", T0.plusSeconds(30), "n5", Priority.CRITICAL, 5));
+    store.insert(job("high", "a", T0.plusSeconds(25), "n6", Priority.HIGH, 6));
+    store.insert(job("future", "a", T0.plusSeconds(90), "n8", Priority.CRITICAL, 10));
+
+    List<String> paged = new ArrayList<>();
+    List<Job> page = store.dispatchable(T0.plusSeconds(60), 2);
+    while (!page.isEmpty()) {
+      page.forEach(j -> paged.add(j.id()));
+      page = store.dispatchable(T0.plusSeconds(60), page.get(page.size() - 1), 2);
+    }
+    assertThat(paged)
+        .containsExactly(
+            "critical-late",
+            "high",
+            "normal-early-seq3",
+            "normal-early-seq3b",
+            "normal-early-seq9",
+            "normal-late",
+            "low-early");
+
+    // the page after a job claimed meanwhile still continues from its order key
+    Job high = store.job("high").orElseThrow();
+    claimed(high, Limits.NONE);
+    assertThat(store.dispatchable(T0.plusSeconds(60), high, 3))
+        .extracting(Job::id)
+        .containsExactly("normal-early-seq3", "normal-early-seq3b", "normal-early-seq9");
+    assertThatThrownBy(() -> store.dispatchable(T0, high, 0))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("limit");
+  }
+
+  @Test
   void dispatchableLeavesOutFutureRunningAndFinishedJobsAndUsesTheRetryTime() {
     Job due = insertQueued("due", "a", T0, "n1", 1);
     insertQueued("future", "a", T0.plusSeconds(120), "n2", 2);
