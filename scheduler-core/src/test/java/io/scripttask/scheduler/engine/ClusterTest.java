@@ -43,7 +43,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -181,7 +180,6 @@ class ClusterTest {
    */
   private List<ClaimOutcome> runPiledUpSchedules(Limits limits, int maxConcurrentJobs) {
     List<ClaimOutcome> outcomesOfA = new ArrayList<>();
-    AtomicInteger claimCallsOfA = new AtomicInteger();
     Member[] others = new Member[1];
     Member a =
         c.add(
@@ -190,20 +188,20 @@ class ClusterTest {
                 intercepted(
                     s,
                     (method, args, call) -> {
-                      // every other claim call of a lets b run a whole pass between a's count
-                      // and a's claim (the engine claims in batches, through claimAll)
-                      if (method.getName().equals("claim")) {
-                        if (claimCallsOfA.getAndIncrement() % 2 == 1) {
+                      // once a has claimed, b runs a whole pass between a's count (read at the
+                      // start of each pass of a) and a's claims: when a reads the ready jobs
+                      if (method.getName().equals("dispatchable") && args.length == 2) {
+                        if (outcomesOfA.stream().anyMatch(o -> o instanceof ClaimOutcome.Claimed)) {
                           others[0].pass();
                         }
+                        return call.proceed();
+                      }
+                      if (method.getName().equals("claim")) {
                         ClaimOutcome o = (ClaimOutcome) call.proceed();
                         outcomesOfA.add(o);
                         return o;
                       }
                       if (method.getName().equals("claimAll")) {
-                        if (claimCallsOfA.getAndIncrement() % 2 == 1) {
-                          others[0].pass();
-                        }
                         @SuppressWarnings("unchecked")
                         List<ClaimOutcome> o = (List<ClaimOutcome>) call.proceed();
                         outcomesOfA.addAll(o);

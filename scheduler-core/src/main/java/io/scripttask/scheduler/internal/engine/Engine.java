@@ -188,8 +188,10 @@ public final class Engine {
 
   /**
    * How many admitted jobs the next claim batch holds: 1 at first, then as many as the last batch's
-   * hand-overs (the time each took) fit into {@link #HAND_OVER_SLACK}, at most {@link
-   * #CLAIM_BATCH}.
+   * hand-overs (the time each took) fit into the larger of {@link #HAND_OVER_SLACK} and the time
+   * the last claim call took, at most {@link #CLAIM_BATCH}. A job's recorded start (read before its
+   * claim) thus precedes its hand-over by at most about one claim call: with a store a round trip
+   * away, the job would otherwise wait for one more claim call before its hand-over anyway.
    */
   private int claimBatch = 1;
 
@@ -1002,6 +1004,9 @@ public final class Engine {
 
     Variables variables;
 
+    /** How many jobs this pass handed to their transports. */
+    int handedOver;
+
     Pass(Counts counts, MaintenanceCalendar calendar) {
       this.counts = counts;
       this.calendar = calendar;
@@ -1057,16 +1062,35 @@ public final class Engine {
   private void dispatch(Instant now) {
     Pass pass =
         new Pass(new Counts(store.runningCounts()), MaintenanceCalendar.of(store.windows()));
+    deferredWaits = new ArrayList<>();
+    try {
+      dispatchPages(pass, now);
+    } finally {
+      List<DeferredWait> waits = deferredWaits;
+      deferredWaits = null;
+      storeWaits(waits, now);
+    }
+  }
+
+  /**
+   * Reads the ready jobs a page at a time, each page after the last job of the previous one (so a
+   * long queue of held jobs is read once per pass, not again from its head). Between pages, the
+   * waits decided so far are stored with one call, and the pass ends early when results of runs are
+   * waiting to be recorded: the next pass (at once: a result wakes the engine) records them first,
+   * which frees their limits' slots, and reads the queue again from its head, so that the freed
+   * slots go to the jobs first in dispatch order.
+   */
+  private void dispatchPages(Pass pass, Instant now) {
     Set<String> seen = pass.seen;
-    int limit = BATCH;
-    for (int round = 0; round < 10_000; round++) {
-      List<Job> ready = store.dispatchable(now, limit);
-      int fresh = 0;
+    Job after = null;
+    int scanned = 0;
+    while (true) {
+      List<Job> ready =
+          after == null ? store.dispatchable(now, BATCH) : store.dispatchable(now, after, BATCH);
       for (Job job : ready) {
         if (seen.contains(job.id())) {
           continue;
         }
-        fresh++;
         if (maxConcurrentJobs > 0
             && pass.counts.global >= maxConcurrentJobs
             && !pass.admitted.isEmpty()) {
@@ -1090,22 +1114,27 @@ public final class Engine {
           LOG.log(System.Logger.Level.WARNING, "dispatching job " + job.id() + " failed", e);
         }
         if (pass.admitted.isEmpty() || pass.admitted.get(pass.admitted.size() - 1).job() != job) {
-          seen.add(job.id()); // not admitted: it may still be pending, and dispatchable again
+          seen.add(job.id()); // not admitted: it may still be pending
         }
         if (pass.admitted.size() >= claimBatch) {
           claimAdmitted(pass, now);
         }
       }
       claimAdmitted(pass, now);
-      if (ready.size() < limit) {
+      List<DeferredWait> waits = deferredWaits;
+      deferredWaits = new ArrayList<>();
+      storeWaits(waits, now);
+      scanned += ready.size();
+      if (ready.size() < BATCH || scanned >= MAX_DISPATCH_SCAN) {
         return;
       }
-      if (fresh == 0) {
-        if (limit >= MAX_DISPATCH_SCAN) {
-          return;
-        }
-        limit *= 2;
+      if (!completions.isEmpty()) {
+        // record the results first (their slots free up), then read again from the head: in
+        // dispatch order, the jobs held so far in this pass come first
+        wake();
+        return;
       }
+      after = ready.get(ready.size() - 1);
     }
   }
 
@@ -1210,10 +1239,8 @@ public final class Engine {
       }
     }
     Limits limits = spec != null ? spec.limits() : Limits.NONE;
-    if (!admitsLocally(job, node, limits, counts) && !pass.admitted.isEmpty()) {
-      // full only with the jobs admitted but not claimed yet: claim them, then look again
-      claimAdmitted(pass, now);
-    }
+    // a limit full only with jobs admitted but not claimed yet holds this job too: those claims
+    // mostly succeed; where one does not, the engine passes again at once (claimAdmitted)
     if (!Limits.admits(limits.perNode(), counts.node(node.id()))) {
       waitFor(job, WaitReason.NODE_LIMIT, "node limit " + limits.perNode(), null, now);
       return;
@@ -1235,23 +1262,6 @@ public final class Engine {
       return;
     }
     admitted(job, spec, node, limits, pass, now);
-  }
-
-  /**
-   * @return whether the local counts leave room for one more running job like {@code job}
-   */
-  private static boolean admitsLocally(Job job, Node node, Limits limits, Counts counts) {
-    if (!Limits.admits(limits.perNode(), counts.node(node.id()))
-        || !Limits.admits(limits.global(), counts.global)) {
-      return false;
-    }
-    for (String g : job.groups()) {
-      if (!Limits.admits(limits.perGroup(), counts.group(g))) {
-        return false;
-      }
-    }
-    return job.scheduleId() == null
-        || Limits.admits(limits.perSchedule(), counts.schedule(job.scheduleId()));
   }
 
   private enum DependencyState {
@@ -1339,7 +1349,9 @@ public final class Engine {
         outcomes = requests.size() == batch.size() ? claimEach(batch, requests) : null;
       }
     }
+    boolean missed = false;
     Instant handOverFrom = outcomes == null ? null : clock.instant();
+    Duration claimTook = handOverFrom == null ? null : Duration.between(startedAt, handOverFrom);
     for (int i = 0; i < batch.size(); i++) {
       Admitted a = batch.get(i);
       ClaimOutcome outcome = outcomes == null ? null : outcomes.get(i);
@@ -1350,6 +1362,7 @@ public final class Engine {
         }
         pass.seen.add(a.job().id());
         pass.counts.add(a.job(), a.limits(), -1);
+        missed = true;
         if (outcome instanceof ClaimOutcome.Limited full) {
           // another instance took the slot the local counts still showed free
           waitFor(a.job(), full.reason(), full.detail(), null, now);
@@ -1359,12 +1372,14 @@ public final class Engine {
         LOG.log(System.Logger.Level.WARNING, "dispatching job " + a.job().id() + " failed", e);
       }
     }
+    if (missed) {
+      wake(); // the slots these jobs held in the local counts may admit jobs held meanwhile
+    }
     if (handOverFrom != null) {
       long perJob = Duration.between(handOverFrom, clock.instant()).toNanos() / batch.size();
+      long slack = Math.max(HAND_OVER_SLACK.toNanos(), claimTook.toNanos());
       claimBatch =
-          perJob <= 0
-              ? CLAIM_BATCH
-              : (int) Math.max(1, Math.min(CLAIM_BATCH, HAND_OVER_SLACK.toNanos() / perJob));
+          perJob <= 0 ? CLAIM_BATCH : (int) Math.max(1, Math.min(CLAIM_BATCH, slack / perJob));
     }
   }
 
@@ -1414,6 +1429,7 @@ public final class Engine {
   /** Hands a claimed job to its transport. */
   private void handOver(Admitted a, Job runningJob, Pass pass, Instant startedAt) {
     long token = runningJob.fencingToken();
+    pass.handedOver++;
     events.publish(new SchedulerEvent.JobStarted(startedAt, runningJob));
     Script sc = a.script();
     ScheduleSpec spec = a.spec();
@@ -1513,21 +1529,81 @@ public final class Engine {
   private void waitFor(Job job, WaitReason reason, String why, Instant until, Instant now) {
     boolean same =
         job.status() == JobStatus.WAITING
-            && job.waitReason() == reason
+            && (job.waitReason() == reason
+                || (until == null && isLimit(reason) && isLimit(job.waitReason())))
             && Objects.equals(until == null ? job.nextAttemptAt() : until, job.nextAttemptAt());
     if (same) {
-      return;
+      return; // held as before (a job held by one limit and then another stays as stored)
     }
     Job.Builder b = job.waiting(reason, why).toBuilder();
     if (until != null) {
       b.nextAttemptAt(until);
     }
-    Optional<Job> stored = store.transition(b.build(), job.status(), job.version());
-    if (stored.isPresent()) {
-      remember(until, now);
-      if (job.status() != JobStatus.WAITING || job.waitReason() != reason) {
-        events.publish(new SchedulerEvent.JobWaiting(now, stored.get()));
+    DeferredWait wait = new DeferredWait(job, b.build(), reason, until);
+    if (deferredWaits != null) {
+      deferredWaits.add(wait); // stored with the others of the page, in one call
+      return;
+    }
+    Optional<Job> stored = store.transition(wait.next(), job.status(), job.version());
+    stored.ifPresent(j -> waited(wait, j, now));
+  }
+
+  private static boolean isLimit(WaitReason reason) {
+    return reason == WaitReason.NODE_LIMIT
+        || reason == WaitReason.GROUP_LIMIT
+        || reason == WaitReason.SCHEDULE_LIMIT
+        || reason == WaitReason.GLOBAL_LIMIT;
+  }
+
+  /** A wait decided during a dispatch pass, stored with the others of its page. */
+  private record DeferredWait(Job job, Job next, WaitReason reason, Instant until) {}
+
+  /** The waits of the running dispatch pass's page; null outside a pass. */
+  private List<DeferredWait> deferredWaits;
+
+  private void storeWaits(List<DeferredWait> waits, Instant now) {
+    if (waits.isEmpty()) {
+      return;
+    }
+    List<TransitionRequest> requests = new ArrayList<>(waits.size());
+    for (DeferredWait w : waits) {
+      requests.add(new TransitionRequest(w.next(), w.job().status(), w.job().version(), List.of()));
+    }
+    List<Optional<Job>> results;
+    try {
+      results = store.transitionAll(requests);
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "storing " + waits.size() + " waiting jobs in one batch failed; storing each on its own",
+          e);
+      results = new ArrayList<>(waits.size());
+      for (DeferredWait w : waits) {
+        Optional<Job> one = Optional.empty();
+        try {
+          Optional<Job> current = store.job(w.job().id());
+          if (current.isPresent() && current.get().version() == w.job().version()) {
+            one = store.transition(w.next(), w.job().status(), w.job().version());
+          }
+        } catch (RuntimeException again) {
+          LOG.log(System.Logger.Level.WARNING, "holding job " + w.job().id() + " failed", again);
+        }
+        results.add(one);
       }
+    }
+    for (int i = 0; i < waits.size(); i++) {
+      Optional<Job> stored = results.get(i);
+      if (stored.isPresent()) {
+        waited(waits.get(i), stored.get(), now);
+      }
+    }
+  }
+
+  private void waited(DeferredWait wait, Job stored, Instant now) {
+    remember(wait.until(), now);
+    Job job = wait.job();
+    if (job.status() != JobStatus.WAITING || job.waitReason() != wait.reason()) {
+      events.publish(new SchedulerEvent.JobWaiting(now, stored));
     }
   }
 
