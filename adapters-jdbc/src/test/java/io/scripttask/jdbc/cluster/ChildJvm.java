@@ -79,6 +79,13 @@ final class ChildJvm implements AutoCloseable {
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
     command.add("-XX:TieredStopAtLevel=1");
+    // extra options for a look inside the children (a profiler, say), space-separated; {name}
+    // stands for the child's name
+    for (String extra : System.getProperty("scripttask.childJvmArgs", "").split(" ")) {
+      if (!extra.isBlank()) {
+        command.add(extra.replace("{name}", name));
+      }
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
