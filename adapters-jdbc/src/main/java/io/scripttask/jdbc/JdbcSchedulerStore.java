@@ -56,6 +56,7 @@ import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
@@ -1335,51 +1336,46 @@ public final class JdbcSchedulerStore implements SchedulerStore {
   /** {@inheritDoc} */
   @Override
   public List<Job> dispatchable(Instant now, int limit) {
-    Objects.requireNonNull(now, "now");
-    positive("limit", limit);
-    return read(
-        "dispatchable",
-        h ->
-            List.copyOf(
-                h.createQuery(
-                        q(
-                            "SELECT "
-                                + JOB_COLUMNS
-                                + " FROM {p}job j WHERE j.pending = 1 AND j.ready_at <= :now"
-                                + " ORDER BY j.priority, j.ready_at, j.seq, j.id LIMIT :limit"))
-                    .bind("now", Times.toDb(now))
-                    .bind("limit", limit)
-                    .map((rs, ctx) -> job(rs))
-                    .list()));
+    return dispatchablePage(now, null, limit);
   }
 
   /** {@inheritDoc} A seek on the dispatch index: the rows after {@code after}'s order key. */
   @Override
   public List<Job> dispatchable(Instant now, Job after, int limit) {
+    return dispatchablePage(now, Objects.requireNonNull(after, "after"), limit);
+  }
+
+  /** The ready jobs in dispatch order, from the head or after {@code after} (may be null). */
+  private List<Job> dispatchablePage(Instant now, Job after, int limit) {
     Objects.requireNonNull(now, "now");
-    Objects.requireNonNull(after, "after");
     positive("limit", limit);
+    String seek =
+        after == null
+            ? ""
+            : " AND (j.priority > :p OR (j.priority = :p AND (j.ready_at > :r"
+                + " OR (j.ready_at = :r AND (j.seq > :s OR (j.seq = :s AND j.id > :id))))))";
     return read(
         "dispatchable",
-        h ->
-            List.copyOf(
-                h.createQuery(
-                        q(
-                            "SELECT "
-                                + JOB_COLUMNS
-                                + " FROM {p}job j WHERE j.pending = 1 AND j.ready_at <= :now"
-                                + " AND (j.priority > :p OR (j.priority = :p AND (j.ready_at > :r"
-                                + " OR (j.ready_at = :r AND (j.seq > :s OR (j.seq = :s"
-                                + " AND j.id > :id))))))"
-                                + " ORDER BY j.priority, j.ready_at, j.seq, j.id LIMIT :limit"))
-                    .bind("now", Times.toDb(now))
-                    .bind("p", after.priority().ordinal())
-                    .bind("r", Times.toDb(after.readyAt()))
-                    .bind("s", after.sequence())
-                    .bind("id", after.id())
-                    .bind("limit", limit)
-                    .map((rs, ctx) -> job(rs))
-                    .list()));
+        h -> {
+          Query query =
+              h.createQuery(
+                      q(
+                          "SELECT "
+                              + JOB_COLUMNS
+                              + " FROM {p}job j WHERE j.pending = 1 AND j.ready_at <= :now"
+                              + seek
+                              + " ORDER BY j.priority, j.ready_at, j.seq, j.id LIMIT :limit"))
+                  .bind("now", Times.toDb(now))
+                  .bind("limit", limit);
+          if (after != null) {
+            query
+                .bind("p", after.priority().ordinal())
+                .bind("r", Times.toDb(after.readyAt()))
+                .bind("s", after.sequence())
+                .bind("id", after.id());
+          }
+          return List.copyOf(query.map((rs, ctx) -> job(rs)).list());
+        });
   }
 
   /** {@inheritDoc} */

@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three cluster instances, each in its own JVM ({@link LoadMember}), share one PostgreSQL store
+ * Three cluster instances, each in its own JVM ({@link ClusterMember}), share one PostgreSQL store
  * holding {@value #SCHEDULES} schedules that each fire every second for {@value #SECONDS} seconds
  * ({@value #SCHEDULES} fires per second, {@code 15,000} fire keys), on {@value #NODES} nodes in
  * {@value #GROUPS} groups, every run taking {@value #RUN_MILLIS} ms, under limits that bind: at
@@ -112,12 +113,14 @@ class ClusterExactlyOnceTest {
           children.add(
               ChildJvm.start(
                   id,
-                  LoadMember.class,
+                  ClusterMember.class,
                   dir,
                   url,
                   prefix,
                   id,
-                  dir.resolve(id + ".runs").toString()));
+                  Long.toString(Scheduler.DEFAULT_LEASE_DURATION.toMillis()),
+                  dir.resolve(id + ".runs").toString(),
+                  "load"));
         }
         for (ChildJvm c : children) {
           c.await("READY"::equals, Duration.ofSeconds(90));
@@ -134,7 +137,13 @@ class ClusterExactlyOnceTest {
                 .instanceId("setup")
                 .build();
         setup.catalog().putScript(Script.builder("tick").content("true").build());
-        FireWindow window = FireWindow.from(CLOCK.instant().plusSeconds(4), SECONDS);
+        // a window inside one minute: its cron then fires nowhere else (a window across a minute
+        // boundary fires in the other minute's seconds too)
+        Instant start = FireWindow.from(CLOCK.instant().plusSeconds(4), SECONDS).start();
+        if (start.atZone(ZoneOffset.UTC).getSecond() + SECONDS > 60) {
+          start = start.truncatedTo(ChronoUnit.MINUTES).plusSeconds(60);
+        }
+        FireWindow window = new FireWindow(start, SECONDS);
         for (int i = 0; i < SCHEDULES; i++) {
           setup.schedules().create(spec(i, window), "it");
         }
@@ -162,7 +171,7 @@ class ClusterExactlyOnceTest {
 
         int expected = SCHEDULES * SECONDS;
         await()
-            .atMost(Duration.between(CLOCK.instant(), window.end()).plusSeconds(90))
+            .atMost(Duration.between(CLOCK.instant(), window.end()).plusSeconds(150))
             .pollInterval(Duration.ofMillis(500))
             .conditionEvaluationListener(
                 c -> {

@@ -3,6 +3,7 @@ package io.scripttask.jdbc.cluster;
 import com.zaxxer.hikari.HikariDataSource;
 import io.scripttask.jdbc.JdbcStore;
 import io.scripttask.scheduler.InMemoryNodeDirectory;
+import io.scripttask.scheduler.Node;
 import io.scripttask.scheduler.Scheduler;
 import io.scripttask.scheduler.SchedulerInstance;
 import java.io.BufferedReader;
@@ -12,26 +13,31 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 
 /**
- * The main class of one cluster instance in its own JVM, for {@link ClusterCrashTest}: a scheduler
- * on the shared PostgreSQL store whose runs take {@link ClusterCrashTest#RUN_MILLIS} each and are
- * written to a {@link RunLog}.
+ * The main class of one cluster instance in its own JVM: a scheduler on the shared PostgreSQL store
+ * whose runs are written to a {@link RunLog}. For {@link ClusterCrashTest} (the default) it knows
+ * that test's nodes and its runs take {@link ClusterCrashTest#RUN_MILLIS} each; for {@link
+ * ClusterExactlyOnceTest} ({@code load}) it knows that test's nodes and its runs take {@link
+ * ClusterExactlyOnceTest#RUN_MILLIS} each.
  *
- * <p>Arguments: JDBC URL, table prefix, instance id, lease in milliseconds, run log file. It prints
- * {@code READY} once started, then obeys lines on its standard input: {@code instances} prints
- * {@code INSTANCES id=alive,...} (its {@link Scheduler#instances()} as of now), {@code shutdown}
- * shuts it down gracefully, prints {@code STOPPED} and exits 0. It exits when its input ends.
+ * <p>Arguments: JDBC URL, table prefix, instance id, lease in milliseconds, run log file, and
+ * optionally the test it serves ({@code crash} or {@code load}). It prints {@code READY} once
+ * started, then obeys lines on its standard input: {@code instances} prints {@code INSTANCES
+ * id=alive,...} (its {@link Scheduler#instances()} as of now), {@code shutdown} shuts it down
+ * gracefully, prints {@code STOPPED} and exits 0. It exits when its input ends.
  */
 public final class ClusterMember {
 
   private ClusterMember() {}
 
   /**
-   * @param args JDBC URL, table prefix, instance id, lease in milliseconds, run log file
+   * @param args JDBC URL, table prefix, instance id, lease in milliseconds, run log file, and
+   *     optionally {@code crash} (the default) or {@code load}
    * @throws Exception if it cannot start
    */
   public static void main(String[] args) throws Exception {
@@ -40,6 +46,10 @@ public final class ClusterMember {
     String id = args[2];
     Duration lease = Duration.ofMillis(Long.parseLong(args[3]));
     Path runLog = Path.of(args[4]);
+    boolean load = args.length > 5 && args[5].equals("load");
+    List<Node> nodes = load ? ClusterExactlyOnceTest.nodes() : ClusterCrashTest.nodes();
+    String transport = load ? ClusterExactlyOnceTest.TRANSPORT : ClusterCrashTest.TRANSPORT;
+    long runMillis = load ? ClusterExactlyOnceTest.RUN_MILLIS : ClusterCrashTest.RUN_MILLIS;
     Clock clock = Clock.systemUTC();
     ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
     try (HikariDataSource pool = SharedPostgres.pool(url, id, 4)) {
@@ -47,13 +57,9 @@ public final class ClusterMember {
       Scheduler scheduler =
           Scheduler.builder()
               .store(db.schedulerStore())
-              .nodes(InMemoryNodeDirectory.of(ClusterCrashTest.nodes()))
+              .nodes(InMemoryNodeDirectory.of(nodes))
               .transport(
-                  new RecordingTransport(
-                      ClusterCrashTest.TRANSPORT,
-                      timer,
-                      r -> ClusterCrashTest.RUN_MILLIS,
-                      new RunLog(runLog, id)))
+                  new RecordingTransport(transport, timer, r -> runMillis, new RunLog(runLog, id)))
               .instanceId(id)
               .leaseDuration(lease)
               .pollInterval(Duration.ofMillis(250))
