@@ -31,6 +31,7 @@ import io.scripttask.scheduler.spi.FireRequest;
 import io.scripttask.scheduler.spi.RunningCounts;
 import io.scripttask.scheduler.spi.SchedulerStore;
 import io.scripttask.scheduler.spi.TransitionRequest;
+import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -631,6 +633,57 @@ public final class JdbcSchedulerStore implements SchedulerStore {
     }
   }
 
+  /** A job's row as a batch claim reads it: its state and its identity columns. */
+  private record HeldRow(
+      String id,
+      String status,
+      long version,
+      String scheduleId,
+      String fireScheduleId,
+      BigDecimal fireTime,
+      String nodeId,
+      long seq) {
+
+    /** The row as it is after this transaction claimed it. */
+    HeldRow claimedAs(long newVersion) {
+      return new HeldRow(
+          id,
+          JobStatus.RUNNING.name(),
+          newVersion,
+          scheduleId,
+          fireScheduleId,
+          fireTime,
+          nodeId,
+          seq);
+    }
+
+    /** As {@link #checkIdentity(Job, Job)}, from the columns. */
+    void checkIdentity(Job next) {
+      FireKey key = next.fireKey();
+      if (!fireScheduleId.equals(key.scheduleId())
+          || fireTime.compareTo(Times.toDb(key.fireTime())) != 0
+          || !nodeId.equals(key.nodeId())
+          || !Objects.equals(scheduleId, next.scheduleId())
+          || seq != next.sequence()) {
+        throw new ValidationException(
+            "next", "keep the job's schedule id, fire key and sequence", next.fireKey());
+      }
+    }
+  }
+
+  /**
+   * Statuses as SQL literals (enum names: nothing to escape), so that the planner can match a
+   * partial index's predicate (PostgreSQL's {@code job_unfinished}), which it cannot with bound
+   * values in a generic plan.
+   */
+  private static String literals(Set<JobStatus> statuses) {
+    StringBuilder sb = new StringBuilder();
+    for (JobStatus s : EnumSet.copyOf(statuses)) {
+      sb.append(sb.length() == 0 ? "'" : ", '").append(s.name()).append('\'');
+    }
+    return sb.toString();
+  }
+
   private static void checkIdentity(Job old, Job next) {
     if (!old.fireKey().equals(next.fireKey())
         || !Objects.equals(old.scheduleId(), next.scheduleId())
@@ -967,28 +1020,40 @@ public final class JdbcSchedulerStore implements SchedulerStore {
           }
           lockLimitKeys(h, allKeys);
           Map<String, Long> counts = allKeys.isEmpty() ? new HashMap<>() : countKeys(h, allKeys);
-          Map<String, Job> current = new HashMap<>();
+          // the columns a claim checks, not the documents: nothing here needs the whole job
+          Map<String, HeldRow> current = new HashMap<>();
           h.createQuery(
                   q(
-                      "SELECT "
-                          + JOB_COLUMNS
-                          + " FROM {p}job j WHERE j.id IN (<ids>) FOR UPDATE SKIP LOCKED"))
+                      "SELECT j.id, j.status, j.version, j.schedule_id, j.fire_schedule_id,"
+                          + " j.fire_time, j.node_id, j.seq FROM {p}job j WHERE j.id IN (<ids>)"
+                          + " FOR UPDATE SKIP LOCKED"))
               .bindList("ids", new ArrayList<>(ids))
-              .map((rs, ctx) -> job(rs))
-              .forEach(j -> current.put(j.id(), j));
+              .map(
+                  (rs, ctx) ->
+                      new HeldRow(
+                          rs.getString(1),
+                          rs.getString(2),
+                          rs.getLong(3),
+                          rs.getString(4),
+                          rs.getString(5),
+                          rs.getBigDecimal(6),
+                          rs.getString(7),
+                          rs.getLong(8)))
+              .forEach(row -> current.put(row.id(), row));
           List<ClaimOutcome> outcomes = new ArrayList<>(given.size());
           List<Job> claimed = new ArrayList<>();
           List<ClaimRequest> claimedBy = new ArrayList<>();
           for (int i = 0; i < given.size(); i++) {
             ClaimRequest r = given.get(i);
-            Job c = current.get(r.running().id());
+            HeldRow c = current.get(r.running().id());
             if (c == null
-                || c.status() != r.expectedStatus()
+                || !c.status().equals(r.expectedStatus().name())
                 || c.version() != r.expectedVersion()) {
               outcomes.add(new ClaimOutcome.Lost());
               continue;
             }
-            checkIdentity(c, r.running());
+            c.checkIdentity(r.running());
+            HeldRow claimedRow = c.claimedAs(r.expectedVersion() + 1);
             ClaimOutcome.Limited full =
                 keysOf.get(i).isEmpty() ? null : fullLimit(r.running(), r.limits(), counts::get);
             if (full != null) {
@@ -996,7 +1061,7 @@ public final class JdbcSchedulerStore implements SchedulerStore {
               continue;
             }
             Job stored = r.running().toBuilder().version(r.expectedVersion() + 1).build();
-            current.put(stored.id(), stored);
+            current.put(stored.id(), claimedRow);
             countClaim(counts, stored);
             claimed.add(stored);
             claimedBy.add(r);
@@ -1557,11 +1622,11 @@ public final class JdbcSchedulerStore implements SchedulerStore {
                         "SELECT "
                             + JOB_COLUMNS
                             + " FROM {p}job j WHERE j.schedule_id = :s AND j.node_id = :n"
-                            + " AND j.status IN (<statuses>)"
-                            + " ORDER BY j.fire_time, j.seq, j.id LIMIT 1"))
+                            + " AND j.status IN ("
+                            + literals(statuses)
+                            + ") ORDER BY j.fire_time, j.seq, j.id LIMIT 1"))
                 .bind("s", scheduleId)
                 .bind("n", nodeId)
-                .bindList("statuses", names(statuses))
                 .map((rs, ctx) -> job(rs))
                 .findOne());
   }

@@ -47,7 +47,7 @@ abstract class JdbcMigrationTest {
    */
   protected abstract Dialect dialect();
 
-  private String newPrefix() {
+  protected String newPrefix() {
     dataSource(); // skips (or fails) here when the database is missing
     String p = TestDatabases.randomPrefix();
     prefixes.add(p);
@@ -211,7 +211,7 @@ abstract class JdbcMigrationTest {
     }
   }
 
-  private void execute(String sql) throws SQLException {
+  protected void execute(String sql) throws SQLException {
     try (Connection c = dataSource().getConnection();
         Statement s = c.createStatement()) {
       s.execute(sql);

@@ -1,6 +1,9 @@
 package io.scripttask.jdbc.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -39,6 +42,8 @@ import io.scripttask.scheduler.WeeklyTrigger;
 import io.scripttask.scheduler.WindowPolicy;
 import io.scripttask.scheduler.WindowScope;
 import io.scripttask.scheduler.spi.CapturedOutput;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,91 +124,283 @@ public final class Json {
   }
 
   /**
-   * The document of a job: every field but the version.
+   * The document of a job: every field but the version. Written with Jackson's streaming generator
+   * (a job document is written at every claim and every result, so it is the store's hottest
+   * codec), in the same form the tree codecs would write.
    *
    * @param j the job
    * @return the JSON text
    */
   public static String jobDoc(Job j) {
-    ObjectNode o = F.objectNode();
-    o.put("v", FORMAT);
-    o.put("id", j.id());
-    o.put("scheduleId", j.scheduleId());
-    ObjectNode key = o.putObject("fireKey");
-    key.put("scheduleId", j.fireKey().scheduleId());
-    key.put("fireTime", j.fireKey().fireTime().toString());
-    key.put("nodeId", j.fireKey().nodeId());
-    o.set("groups", strings(j.groups()));
-    o.put("scriptId", j.scriptId());
-    o.put("scriptHash", j.scriptHash());
-    o.put("priority", j.priority().name());
-    o.put("dueAt", j.dueAt().toString());
-    o.put("sequence", j.sequence());
-    o.put("attempt", j.attempt());
-    o.put("maxAttempts", j.maxAttempts());
-    o.put("status", j.status().name());
-    o.put("waitReason", j.waitReason() == null ? null : j.waitReason().name());
-    o.put("skipReason", j.skipReason() == null ? null : j.skipReason().name());
-    o.put("detail", j.detail());
-    o.put("exitCode", j.exitCode());
-    o.set("stdout", output(j.stdout()));
-    o.set("stderr", output(j.stderr()));
-    o.put("createdAt", j.createdAt().toString());
-    o.put("startedAt", text(j.startedAt()));
-    o.put("finishedAt", text(j.finishedAt()));
-    o.put("nextAttemptAt", text(j.nextAttemptAt()));
-    ObjectNode by = o.putObject("triggeredBy");
-    by.put("kind", j.triggeredBy().kind().name());
-    by.put("actor", j.triggeredBy().actor());
-    o.put("owner", j.owner());
-    o.put("fencingToken", j.fencingToken());
-    return write(o);
+    StringWriter out =
+        new StringWriter(384 + j.stdout().text().length() + j.stderr().text().length());
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("v", FORMAT);
+      g.writeStringField("id", j.id());
+      g.writeStringField("scheduleId", j.scheduleId());
+      g.writeObjectFieldStart("fireKey");
+      g.writeStringField("scheduleId", j.fireKey().scheduleId());
+      g.writeStringField("fireTime", IsoInstants.format(j.fireKey().fireTime()));
+      g.writeStringField("nodeId", j.fireKey().nodeId());
+      g.writeEndObject();
+      g.writeArrayFieldStart("groups");
+      for (String group : j.groups()) {
+        g.writeString(group);
+      }
+      g.writeEndArray();
+      g.writeStringField("scriptId", j.scriptId());
+      g.writeStringField("scriptHash", j.scriptHash());
+      g.writeStringField("priority", j.priority().name());
+      g.writeStringField("dueAt", IsoInstants.format(j.dueAt()));
+      g.writeNumberField("sequence", j.sequence());
+      g.writeNumberField("attempt", j.attempt());
+      g.writeNumberField("maxAttempts", j.maxAttempts());
+      g.writeStringField("status", j.status().name());
+      g.writeStringField("waitReason", j.waitReason() == null ? null : j.waitReason().name());
+      g.writeStringField("skipReason", j.skipReason() == null ? null : j.skipReason().name());
+      g.writeStringField("detail", j.detail());
+      if (j.exitCode() == null) {
+        g.writeNullField("exitCode");
+      } else {
+        g.writeNumberField("exitCode", j.exitCode().intValue());
+      }
+      writeOutput(g, "stdout", j.stdout());
+      writeOutput(g, "stderr", j.stderr());
+      g.writeStringField("createdAt", IsoInstants.format(j.createdAt()));
+      g.writeStringField("startedAt", fastText(j.startedAt()));
+      g.writeStringField("finishedAt", fastText(j.finishedAt()));
+      g.writeStringField("nextAttemptAt", fastText(j.nextAttemptAt()));
+      g.writeObjectFieldStart("triggeredBy");
+      g.writeStringField("kind", j.triggeredBy().kind().name());
+      g.writeStringField("actor", j.triggeredBy().actor());
+      g.writeEndObject();
+      g.writeStringField("owner", j.owner());
+      g.writeNumberField("fencingToken", j.fencingToken());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("a job document could not be written", e);
+    }
+    return out.toString();
+  }
+
+  private static void writeOutput(JsonGenerator g, String field, CapturedOutput out)
+      throws IOException {
+    g.writeObjectFieldStart(field);
+    g.writeStringField("text", out.text());
+    g.writeBooleanField("truncated", out.truncated());
+    g.writeNumberField("totalBytes", out.totalBytes());
+    g.writeEndObject();
+  }
+
+  private static String fastText(Instant t) {
+    return t == null ? null : IsoInstants.format(t);
   }
 
   /**
-   * Rebuilds a job from its document and version column.
+   * Rebuilds a job from its document and version column, with Jackson's streaming parser. Fields
+   * the document lacks are reported by name; fields this code does not know are skipped.
    *
    * @param doc the document
    * @param version the version column
    * @return the job
    */
   public static Job job(String doc, long version) {
-    JsonNode o = read(doc, "job");
-    JsonNode key = o.required("fireKey");
-    JsonNode by = o.required("triggeredBy");
-    JsonNode exit = o.get("exitCode");
-    return new Job(
-        o.required("id").textValue(),
-        optText(o, "scheduleId"),
-        new FireKey(
-            key.required("scheduleId").textValue(),
-            instant(key.required("fireTime")),
-            key.required("nodeId").textValue()),
-        stringSet(o.required("groups")),
-        o.required("scriptId").textValue(),
-        o.required("scriptHash").textValue(),
-        Priority.valueOf(o.required("priority").textValue()),
-        instant(o.required("dueAt")),
-        o.required("sequence").longValue(),
-        o.required("attempt").intValue(),
-        o.required("maxAttempts").intValue(),
-        JobStatus.valueOf(o.required("status").textValue()),
-        optEnum(o, "waitReason", WaitReason.class),
-        optEnum(o, "skipReason", SkipReason.class),
-        optText(o, "detail"),
-        exit == null || exit.isNull() ? null : exit.intValue(),
-        output(o.required("stdout")),
-        output(o.required("stderr")),
-        instant(o.required("createdAt")),
-        optInstant(o, "startedAt"),
-        optInstant(o, "finishedAt"),
-        optInstant(o, "nextAttemptAt"),
-        new TriggeredBy(
-            TriggeredBy.Kind.valueOf(by.required("kind").textValue()),
-            by.required("actor").textValue()),
-        optText(o, "owner"),
-        o.required("fencingToken").longValue(),
-        version);
+    try (JsonParser p = MAPPER.getFactory().createParser(doc)) {
+      JobFields f = new JobFields();
+      expect(p, p.nextToken(), JsonToken.START_OBJECT, "job");
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        switch (name) {
+          case "v" -> f.format = t == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : -1;
+          case "id" -> f.id = p.getValueAsString();
+          case "scheduleId" -> f.scheduleId = p.getValueAsString();
+          case "fireKey" -> {
+            expect(p, t, JsonToken.START_OBJECT, "job");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String k = p.currentName();
+              p.nextToken();
+              switch (k) {
+                case "scheduleId" -> f.fireScheduleId = p.getValueAsString();
+                case "fireTime" -> f.fireTime = p.getValueAsString();
+                case "nodeId" -> f.fireNodeId = p.getValueAsString();
+                default -> p.skipChildren();
+              }
+            }
+          }
+          case "groups" -> {
+            expect(p, t, JsonToken.START_ARRAY, "job");
+            f.groups = new LinkedHashSet<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              f.groups.add(p.getValueAsString());
+            }
+          }
+          case "scriptId" -> f.scriptId = p.getValueAsString();
+          case "scriptHash" -> f.scriptHash = p.getValueAsString();
+          case "priority" -> f.priority = p.getValueAsString();
+          case "dueAt" -> f.dueAt = p.getValueAsString();
+          case "sequence" -> f.sequence = number(p, t);
+          case "attempt" -> f.attempt = number(p, t);
+          case "maxAttempts" -> f.maxAttempts = number(p, t);
+          case "status" -> f.status = p.getValueAsString();
+          case "waitReason" -> f.waitReason = p.getValueAsString();
+          case "skipReason" -> f.skipReason = p.getValueAsString();
+          case "detail" -> f.detail = p.getValueAsString();
+          case "exitCode" -> f.exitCode = t == JsonToken.VALUE_NULL ? null : p.getIntValue();
+          case "stdout" -> f.stdout = readOutput(p, t);
+          case "stderr" -> f.stderr = readOutput(p, t);
+          case "createdAt" -> f.createdAt = p.getValueAsString();
+          case "startedAt" -> f.startedAt = p.getValueAsString();
+          case "finishedAt" -> f.finishedAt = p.getValueAsString();
+          case "nextAttemptAt" -> f.nextAttemptAt = p.getValueAsString();
+          case "triggeredBy" -> {
+            expect(p, t, JsonToken.START_OBJECT, "job");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String k = p.currentName();
+              p.nextToken();
+              switch (k) {
+                case "kind" -> f.triggerKind = p.getValueAsString();
+                case "actor" -> f.triggerActor = p.getValueAsString();
+                default -> p.skipChildren();
+              }
+            }
+          }
+          case "owner" -> f.owner = p.getValueAsString();
+          case "fencingToken" -> f.fencingToken = number(p, t);
+          default -> p.skipChildren();
+        }
+      }
+      if (f.format != FORMAT) {
+        throw new IllegalStateException(
+            "stored job document format must be " + FORMAT + ", but was " + f.format);
+      }
+      return f.job(version);
+    } catch (JsonProcessingException e) {
+      throw notJson("job", e);
+    } catch (IOException e) {
+      throw new IllegalStateException("stored job document could not be read", e);
+    }
+  }
+
+  /** The fields of a job document as read, checked when the job is built. */
+  private static final class JobFields {
+    int format = -1;
+    String id;
+    String scheduleId;
+    String fireScheduleId;
+    String fireTime;
+    String fireNodeId;
+    Set<String> groups;
+    String scriptId;
+    String scriptHash;
+    String priority;
+    String dueAt;
+    Long sequence;
+    Long attempt;
+    Long maxAttempts;
+    String status;
+    String waitReason;
+    String skipReason;
+    String detail;
+    Integer exitCode;
+    CapturedOutput stdout;
+    CapturedOutput stderr;
+    String createdAt;
+    String startedAt;
+    String finishedAt;
+    String nextAttemptAt;
+    String triggerKind;
+    String triggerActor;
+    String owner;
+    Long fencingToken;
+
+    Job job(long version) {
+      return new Job(
+          need(id, "id"),
+          scheduleId,
+          new FireKey(
+              need(fireScheduleId, "fireKey.scheduleId"),
+              IsoInstants.parse(need(fireTime, "fireKey.fireTime")),
+              need(fireNodeId, "fireKey.nodeId")),
+          need(groups, "groups"),
+          need(scriptId, "scriptId"),
+          need(scriptHash, "scriptHash"),
+          Priority.valueOf(need(priority, "priority")),
+          IsoInstants.parse(need(dueAt, "dueAt")),
+          need(sequence, "sequence"),
+          Math.toIntExact(need(attempt, "attempt")),
+          Math.toIntExact(need(maxAttempts, "maxAttempts")),
+          JobStatus.valueOf(need(status, "status")),
+          waitReason == null ? null : WaitReason.valueOf(waitReason),
+          skipReason == null ? null : SkipReason.valueOf(skipReason),
+          detail,
+          exitCode,
+          need(stdout, "stdout"),
+          need(stderr, "stderr"),
+          IsoInstants.parse(need(createdAt, "createdAt")),
+          startedAt == null ? null : IsoInstants.parse(startedAt),
+          finishedAt == null ? null : IsoInstants.parse(finishedAt),
+          nextAttemptAt == null ? null : IsoInstants.parse(nextAttemptAt),
+          new TriggeredBy(
+              TriggeredBy.Kind.valueOf(need(triggerKind, "triggeredBy.kind")),
+              need(triggerActor, "triggeredBy.actor")),
+          owner,
+          need(fencingToken, "fencingToken"),
+          version);
+    }
+  }
+
+  private static <T> T need(T value, String field) {
+    if (value == null) {
+      throw new IllegalStateException(
+          "stored job document must have the field '" + field + "', but it was missing or null");
+    }
+    return value;
+  }
+
+  private static Long number(JsonParser p, JsonToken t) throws IOException {
+    return t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
+  }
+
+  private static CapturedOutput readOutput(JsonParser p, JsonToken t) throws IOException {
+    expect(p, t, JsonToken.START_OBJECT, "job");
+    String text = null;
+    Boolean truncated = null;
+    Long total = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String k = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (k) {
+        case "text" -> text = p.getValueAsString();
+        case "truncated" -> truncated = v == JsonToken.VALUE_TRUE;
+        case "totalBytes" -> total = number(p, v);
+        default -> p.skipChildren();
+      }
+    }
+    need(text, "text");
+    need(truncated, "truncated");
+    need(total, "totalBytes");
+    if (text.isEmpty() && !truncated && total == 0) {
+      return CapturedOutput.EMPTY;
+    }
+    return new CapturedOutput(text, truncated, total);
+  }
+
+  private static void expect(JsonParser p, JsonToken actual, JsonToken wanted, String what) {
+    if (actual != wanted) {
+      throw new IllegalStateException(
+          "stored "
+              + what
+              + " document must hold "
+              + wanted.asString()
+              + " at line "
+              + p.currentLocation().getLineNr()
+              + ", column "
+              + p.currentLocation().getColumnNr()
+              + ", but held "
+              + (actual == null ? "nothing" : actual.name()));
+    }
   }
 
   /**
@@ -519,24 +716,6 @@ public final class Json {
 
   // ---------------------------------------------------------------- small values
 
-  private static ObjectNode output(CapturedOutput out) {
-    ObjectNode o = F.objectNode();
-    o.put("text", out.text());
-    o.put("truncated", out.truncated());
-    o.put("totalBytes", out.totalBytes());
-    return o;
-  }
-
-  private static CapturedOutput output(JsonNode o) {
-    String text = o.required("text").textValue();
-    boolean truncated = o.required("truncated").booleanValue();
-    long total = o.required("totalBytes").longValue();
-    if (text.isEmpty() && !truncated && total == 0) {
-      return CapturedOutput.EMPTY;
-    }
-    return new CapturedOutput(text, truncated, total);
-  }
-
   private static ArrayNode strings(Collection<String> values) {
     ArrayNode a = F.arrayNode(values.size());
     for (String v : values) {
@@ -561,17 +740,8 @@ public final class Json {
     return s;
   }
 
-  private static String text(Instant t) {
-    return t == null ? null : t.toString();
-  }
-
   private static Instant instant(JsonNode v) {
-    return Instant.parse(v.textValue());
-  }
-
-  private static Instant optInstant(JsonNode o, String field) {
-    String t = optText(o, field);
-    return t == null ? null : Instant.parse(t);
+    return IsoInstants.parse(v.textValue());
   }
 
   private static Duration duration(JsonNode v) {
@@ -623,16 +793,20 @@ public final class Json {
       }
       return node;
     } catch (JsonProcessingException e) {
-      String where =
-          e.getLocation() == null
-              ? ""
-              : " (line "
-                  + e.getLocation().getLineNr()
-                  + ", column "
-                  + e.getLocation().getColumnNr()
-                  + ")";
-      throw new IllegalStateException(
-          "stored " + what + " document must be JSON, but was not" + where);
+      throw notJson(what, e);
     }
+  }
+
+  private static IllegalStateException notJson(String what, JsonProcessingException e) {
+    String where =
+        e.getLocation() == null
+            ? ""
+            : " (line "
+                + e.getLocation().getLineNr()
+                + ", column "
+                + e.getLocation().getColumnNr()
+                + ")";
+    return new IllegalStateException(
+        "stored " + what + " document must be JSON, but was not" + where);
   }
 }

@@ -41,7 +41,10 @@ public final class Migrations {
 
   /** Every migration, oldest first. */
   static final List<Migration> ALL =
-      List.of(new Migration(1, "scheduler"), new Migration(2, "remediation"));
+      List.of(
+          new Migration(1, "scheduler"),
+          new Migration(2, "remediation"),
+          new Migration(3, "partial_job_indexes"));
 
   /** The schema version this code knows and needs. */
   public static final int LATEST = ALL.get(ALL.size() - 1).version();

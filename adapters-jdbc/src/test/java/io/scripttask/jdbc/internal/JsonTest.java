@@ -204,6 +204,73 @@ class JsonTest {
   }
 
   @Test
+  void aJobDocumentInTheStoredFormIsReadFieldByFieldAndUnknownFieldsAreSkipped() {
+    // the form the store has written since format 1, with a field this code does not know
+    String doc =
+        "{\"v\":1,\"id\":\"j1\",\"scheduleId\":\"s\",\"fireKey\":{\"scheduleId\":\"s\","
+            + "\"fireTime\":\"2025-01-06T00:00:00.000000001Z\",\"nodeId\":\"n1\"},"
+            + "\"groups\":[\"db\",\"web\"],\"scriptId\":\"scan\",\"scriptHash\":\"abc\","
+            + "\"priority\":\"HIGH\",\"dueAt\":\"2025-01-06T00:00:01Z\",\"sequence\":7,"
+            + "\"attempt\":2,\"maxAttempts\":3,\"status\":\"FAILED\",\"waitReason\":null,"
+            + "\"skipReason\":null,\"detail\":\"exit 3\",\"exitCode\":3,"
+            + "\"stdout\":{\"text\":\"out\",\"truncated\":false,\"totalBytes\":3},"
+            + "\"stderr\":{\"text\":\"\",\"truncated\":false,\"totalBytes\":0},"
+            + "\"future\":{\"nested\":[1,{\"x\":2}]},"
+            + "\"createdAt\":\"2025-01-06T00:00:00Z\",\"startedAt\":\"2025-01-06T00:00:02.5Z\","
+            + "\"finishedAt\":\"2025-01-06T00:00:03.250Z\",\"nextAttemptAt\":null,"
+            + "\"triggeredBy\":{\"kind\":\"SCHEDULE\",\"actor\":\"s\"},\"owner\":\"a\","
+            + "\"fencingToken\":11}";
+    Job j = Json.job(doc, 4);
+    assertThat(j.id()).isEqualTo("j1");
+    assertThat(j.fireKey()).isEqualTo(new FireKey("s", T0.plusNanos(1), "n1"));
+    assertThat(j.groups()).containsExactly("db", "web");
+    assertThat(j.priority()).isEqualTo(Priority.HIGH);
+    assertThat(j.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(j.exitCode()).isEqualTo(3);
+    assertThat(j.stdout()).isEqualTo(new CapturedOutput("out", false, 3));
+    assertThat(j.stderr()).isSameAs(CapturedOutput.EMPTY);
+    assertThat(j.startedAt()).isEqualTo(T0.plusMillis(2500));
+    assertThat(j.finishedAt()).isEqualTo(T0.plusMillis(3250));
+    assertThat(j.nextAttemptAt()).isNull();
+    assertThat(j.owner()).isEqualTo("a");
+    assertThat(j.fencingToken()).isEqualTo(11);
+    assertThat(j.version()).isEqualTo(4);
+    // and written back, it is the same document (less the unknown field)
+    assertThat(Json.jobDoc(j))
+        .isEqualTo(
+            doc.replace("\"future\":{\"nested\":[1,{\"x\":2}]},", "")
+                .replace("00:00:02.5Z", "00:00:02.500Z"));
+  }
+
+  @Test
+  void aJobDocumentLackingAFieldNamesTheFieldAndACorruptOneIsNotQuoted() {
+    Job j =
+        Job.builder("h1", null, FireKey.adHoc("h1", T0, "n1"))
+            .script("s", "h")
+            .triggeredBy(TriggeredBy.user("bob"))
+            .build();
+    String doc = Json.jobDoc(j);
+    assertThatThrownBy(() -> Json.job(doc.replace("\"scriptHash\":\"h\",", ""), 0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "stored job document must have the field 'scriptHash', but it was missing or null");
+    assertThatThrownBy(() -> Json.job(doc.replace("\"nodeId\":\"n1\"", "\"x\":1"), 0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'fireKey.nodeId'");
+    assertThatThrownBy(() -> Json.job(doc.replace("\"v\":1", "\"v\":2"), 0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("stored job document format must be 1, but was 2");
+    assertThatThrownBy(() -> Json.job("{\"v\":1,\"detail\":\"top-secret\" oops", 0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("stored job document must be JSON, but was not")
+        .message()
+        .doesNotContain("top-secret");
+    assertThatThrownBy(() -> Json.job("[1]", 0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("stored job document must hold {");
+  }
+
+  @Test
   void windowsAndScriptsComeBackEqual() {
     MaintenanceWindow full =
         MaintenanceWindow.builder("w1")

@@ -16,7 +16,12 @@ class MigrationsTest {
       List<String> all = new ArrayList<>();
       for (Migrations.Migration m : Migrations.ALL) {
         List<String> statements = Migrations.statements(m, d, "st_");
-        assertThat(statements).as(d + " " + m).isNotEmpty();
+        if (m.version() == 3 && d != Dialect.POSTGRESQL) {
+          // partial indexes exist on PostgreSQL only: elsewhere version 3 changes nothing
+          assertThat(statements).as(d + " " + m).isEmpty();
+        } else {
+          assertThat(statements).as(d + " " + m).isNotEmpty();
+        }
         for (String s : statements) {
           assertThat(s).doesNotContain("${").doesNotContain("--").doesNotEndWith(";");
         }

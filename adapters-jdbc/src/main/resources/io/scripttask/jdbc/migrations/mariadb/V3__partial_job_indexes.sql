@@ -1,0 +1,2 @@
+-- Partial job indexes: PostgreSQL only. This database has no partial indexes, so its job indexes
+-- stay as V1 made them and this version changes nothing here.
