@@ -102,6 +102,10 @@ public final class JdbcSchedulerStore implements SchedulerStore {
   public static final int MAX_ID_LENGTH = 255;
 
   private static final int MAX_TX_ATTEMPTS = 8;
+
+  /** The most ids one {@code IN} list of {@link #getAll} holds. */
+  private static final int IN_LIST = 500;
+
   private static final String RUNNING = "'" + JobStatus.RUNNING.name() + "'";
 
   private static final String SCHEDULE_COLUMNS =
@@ -304,6 +308,36 @@ public final class JdbcSchedulerStore implements SchedulerStore {
                 .bind("id", scheduleId)
                 .map((rs, ctx) -> schedule(rs))
                 .findOne());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One query per {@value #IN_LIST} ids.
+   */
+  @Override
+  public Map<String, Schedule> getAll(Collection<String> scheduleIds) {
+    List<String> ids = new ArrayList<>(new LinkedHashSet<>(scheduleIds));
+    for (String id : ids) {
+      Objects.requireNonNull(id, "scheduleId");
+    }
+    Map<String, Schedule> found = new HashMap<>();
+    for (int from = 0; from < ids.size(); from += IN_LIST) {
+      List<String> part = ids.subList(from, Math.min(ids.size(), from + IN_LIST));
+      read(
+              "getAll",
+              h ->
+                  h.createQuery(
+                          q(
+                              "SELECT "
+                                  + SCHEDULE_COLUMNS
+                                  + " FROM {p}schedule s WHERE s.id IN (<ids>)"))
+                      .bindList("ids", part)
+                      .map((rs, ctx) -> schedule(rs))
+                      .list())
+          .forEach(sc -> found.put(sc.id(), sc));
+    }
+    return found;
   }
 
   /** {@inheritDoc} */

@@ -23,8 +23,10 @@ import io.scripttask.scheduler.VariableScope;
 import io.scripttask.scheduler.WaitReason;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -113,6 +115,25 @@ public interface SchedulerStore {
    * @return the schedule, or empty
    */
   Optional<Schedule> get(String scheduleId);
+
+  /**
+   * Reads several schedules at once: what a dispatch pass needs for a page of ready jobs. The
+   * default calls {@link #get} per id; a database answers it with one query.
+   *
+   * @param scheduleIds the ids (duplicates are read once)
+   * @return the schedules that exist, by id; ids without a schedule are absent
+   * @throws NullPointerException if the collection or an id is null
+   */
+  default Map<String, Schedule> getAll(Collection<String> scheduleIds) {
+    Map<String, Schedule> found = new HashMap<>();
+    for (String id : Objects.requireNonNull(scheduleIds, "scheduleIds")) {
+      Objects.requireNonNull(id, "scheduleId");
+      if (!found.containsKey(id)) {
+        get(id).ifPresent(s -> found.put(id, s));
+      }
+    }
+    return found;
+  }
 
   /**
    * Lists schedules matching a query, ordered by id, one keyset page at a time: walking the pages

@@ -11,6 +11,7 @@ import io.scripttask.scheduler.JobStatus;
 import io.scripttask.scheduler.OverlapPolicy;
 import io.scripttask.scheduler.ScheduleSpec;
 import io.scripttask.scheduler.SchedulerEvent;
+import io.scripttask.scheduler.SkipReason;
 import io.scripttask.scheduler.Target;
 import io.scripttask.scheduler.Trigger;
 import io.scripttask.scheduler.spi.ClaimRequest;
@@ -105,6 +106,58 @@ class BatchedStoreCallsTest {
     assertThat(calls.stream().filter("fireAll"::equals)).hasSize(2);
     assertThat(calls.stream().filter("claimAll"::equals).count()).isBetween(5L, 300L / 2);
     assertThat(calls.stream().filter("transitionAll"::equals).count()).isBetween(1L, 10L);
+    // the schedules of a page of ready jobs are read with one call; and as none of them had a run
+    // going, no job needed a store query for its overlap check (overlap SKIP, the default)
+    assertThat(calls).contains("getAll").doesNotContain("earliestUnfinished");
+    assertThat(calls.stream().filter("get"::equals).count()).isLessThan(10L);
+  }
+
+  @Test
+  void aJobWhoseScheduleStillRunsOnItsNodeIsCheckedInTheStoreAndSkipped() {
+    EngineFixture f = fixture((method, args, call) -> call.proceed());
+    f.node("n1");
+    f.node("n2");
+    f.script("s");
+    f.script("quick");
+    f.transport.script("s", Outcome.succeed(Duration.ofSeconds(90)));
+    f.transport.script("quick", Outcome.succeed(Duration.ofSeconds(1)));
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("slow")
+                .cron("* * * * *")
+                .script("s")
+                .target(Target.nodes("n1"))
+                .build(),
+            "t");
+    // another schedule on the other node: its runs never overlap, so its jobs need no query
+    f.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named("fast")
+                .cron("* * * * *")
+                .script("quick")
+                .target(Target.nodes("n2"))
+                .build(),
+            "t");
+    calls.clear();
+
+    f.driver.advanceTo(T0.plusSeconds(140));
+
+    // the run fired at 1:00 goes on until 2:30; the fire at 2:00 finds it running on n1
+    assertThat(f.jobs())
+        .filteredOn(j -> "slow".equals(j.scheduleId()))
+        .extracting(Job::status)
+        .containsExactlyInAnyOrder(JobStatus.RUNNING, JobStatus.SKIPPED);
+    assertThat(f.jobs(JobStatus.SKIPPED))
+        .singleElement()
+        .satisfies(j -> assertThat(j.skipReason()).isEqualTo(SkipReason.OVERLAP));
+    assertThat(f.jobs())
+        .filteredOn(j -> "fast".equals(j.scheduleId()))
+        .extracting(Job::status)
+        .containsOnly(JobStatus.SUCCEEDED)
+        .hasSize(2);
+    assertThat(calls.stream().filter("earliestUnfinished"::equals)).hasSize(1);
   }
 
   @Test

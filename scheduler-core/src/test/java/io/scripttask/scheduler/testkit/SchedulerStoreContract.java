@@ -204,6 +204,26 @@ public abstract class SchedulerStoreContract {
   }
 
   @Test
+  void getAllReturnsTheExistingSchedulesByIdAndLeavesOutTheMissingOnes() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 1_200; i++) {
+      store.create(schedule("s" + i, T0.plusSeconds(i)));
+      ids.add("s" + i);
+    }
+    ids.add("missing");
+    ids.add("s7"); // a duplicate is read once
+    Map<String, Schedule> all = store.getAll(ids);
+    assertThat(all).hasSize(1_200).doesNotContainKey("missing");
+    for (int i = 0; i < 1_200; i++) {
+      assertThat(all.get("s" + i)).isEqualTo(store.get("s" + i).orElseThrow());
+    }
+    assertThat(store.getAll(List.of())).isEmpty();
+    List<String> withNull = new ArrayList<>(List.of("s1"));
+    withNull.add(null);
+    assertThatThrownBy(() -> store.getAll(withNull)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
   void createWithTakenIdThrowsDuplicateScheduleException() {
     store.create(schedule("a", T0));
     assertThatThrownBy(() -> store.create(schedule("a", T0.plusSeconds(60))))

@@ -997,6 +997,12 @@ public final class Engine {
     final Set<String> admittedSchedules = new HashSet<>();
 
     /**
+     * The schedules (overlap policy not ALLOW) of every job admitted in this pass, claimed or not:
+     * the running counts read at the start of the pass do not show those runs.
+     */
+    final Set<String> startedSchedules = new HashSet<>();
+
+    /**
      * The jobs handled in this pass that may still be pending (all but the claimed ones): a later
      * round of the pass, which reads the ready jobs again, skips them.
      */
@@ -1010,6 +1016,28 @@ public final class Engine {
     Pass(Counts counts, MaintenanceCalendar calendar) {
       this.counts = counts;
       this.calendar = calendar;
+    }
+
+    /** Reads the schedules of a page of jobs that this pass has not read yet, in one call. */
+    void readSchedules(List<Job> page) {
+      Set<String> missing = new HashSet<>();
+      for (Job j : page) {
+        if (j.scheduleId() != null && !schedules.containsKey(j.scheduleId())) {
+          missing.add(j.scheduleId());
+        }
+      }
+      if (missing.size() < 2) {
+        return; // one is read by schedule(id) as before
+      }
+      try {
+        Map<String, Schedule> found = store.getAll(missing);
+        for (String id : missing) {
+          schedules.put(id, Optional.ofNullable(found.get(id)));
+        }
+      } catch (RuntimeException e) {
+        // each job's admission reads its schedule again, and reports a failure there
+        LOG.log(System.Logger.Level.WARNING, "reading " + missing.size() + " schedules failed", e);
+      }
     }
 
     Optional<Schedule> schedule(String id) {
@@ -1087,6 +1115,7 @@ public final class Engine {
     while (true) {
       List<Job> ready =
           after == null ? store.dispatchable(now, BATCH) : store.dispatchable(now, after, BATCH);
+      pass.readSchedules(ready);
       for (Job job : ready) {
         if (seen.contains(job.id())) {
           continue;
@@ -1228,7 +1257,15 @@ public final class Engine {
       if (pass.admittedOn(job.scheduleId(), job.nodeId())) {
         claimAdmitted(pass, now); // the store must know whether that run started
       }
-      boolean busy = store.earliestUnfinished(job.scheduleId(), job.nodeId(), RUNNING).isPresent();
+      // only a schedule with a run on that node can be busy there: the running counts of the
+      // pass (read at its start, so they show every run started before it) and the runs this
+      // pass admitted spare the store a query per job when nothing of the schedule runs
+      boolean mayBeBusy =
+          pass.startedSchedules.contains(job.scheduleId())
+              || (counts.base.schedule(job.scheduleId()) > 0 && counts.base.node(node.id()) > 0);
+      boolean busy =
+          mayBeBusy
+              && store.earliestUnfinished(job.scheduleId(), job.nodeId(), RUNNING).isPresent();
       if (busy) {
         if (overlap == OverlapPolicy.SKIP) {
           skip(job, SkipReason.OVERLAP, "previous run still running", now);
@@ -1308,6 +1345,7 @@ public final class Engine {
     pass.admitted.add(new Admitted(job, spec, node, limits, script.get(), transport));
     if (job.scheduleId() != null && spec != null && spec.overlap() != OverlapPolicy.ALLOW) {
       pass.admittedSchedules.add(job.scheduleId()); // its later jobs check for overlap
+      pass.startedSchedules.add(job.scheduleId());
     }
   }
 
@@ -1663,19 +1701,48 @@ public final class Engine {
   private void drainCompletions(Instant now) {
     List<Completion> again = new ArrayList<>();
     while (true) {
-      List<Recording> batch = new ArrayList<>();
+      List<Completion> polled = new ArrayList<>();
+      List<Running> runs = new ArrayList<>();
+      Set<String> scheduleIds = new HashSet<>();
       Completion c;
-      while (batch.size() < COMPLETION_BATCH && (c = completions.poll()) != null) {
+      while (polled.size() < COMPLETION_BATCH && (c = completions.poll()) != null) {
         Running r = running.get(c.jobId());
         if (r == null || r.job().fencingToken() != c.token()) {
           continue;
         }
         running.remove(c.jobId());
-        String cancelActor = cancelRequests.remove(c.jobId());
+        polled.add(c);
+        runs.add(r);
+        if (r.job().scheduleId() != null) {
+          scheduleIds.add(r.job().scheduleId());
+        }
+      }
+      // the schedules of the whole batch with one read (each result's own read if that fails)
+      Map<String, Schedule> schedules = null;
+      if (scheduleIds.size() > 1) {
         try {
-          batch.add(recording(r, r.job(), c, cancelActor, now));
+          schedules = store.getAll(scheduleIds);
         } catch (RuntimeException e) {
-          keep(c, r, cancelActor, again, e);
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "reading " + scheduleIds.size() + " schedules failed",
+              e);
+        }
+      }
+      List<Recording> batch = new ArrayList<>(polled.size());
+      for (int i = 0; i < polled.size(); i++) {
+        Completion done = polled.get(i);
+        Running r = runs.get(i);
+        String cancelActor = cancelRequests.remove(done.jobId());
+        try {
+          Job job = r.job();
+          Schedule schedule =
+              schedules == null || job.scheduleId() == null
+                  ? scheduleOf(job)
+                  : schedules.get(job.scheduleId());
+          batch.add(recording(r, job, schedule, done, cancelActor, now));
+        } catch (RuntimeException e) {
+          keep(done, r, cancelActor, again, e);
         }
       }
       if (batch.isEmpty()) {
@@ -1735,9 +1802,10 @@ public final class Engine {
    *
    * @param run the run, as this engine knows it
    * @param job the job, RUNNING under this instance's claim
+   * @param schedule the job's schedule as stored now, or null if it has none or it was deleted
    */
-  private Recording recording(Running run, Job job, Completion c, String cancelActor, Instant now) {
-    Schedule schedule = scheduleOf(job);
+  private Recording recording(
+      Running run, Job job, Schedule schedule, Completion c, String cancelActor, Instant now) {
     ScheduleSpec spec = schedule != null ? schedule.spec() : null;
     ExecutionResult result = c.result();
     JobStatus status =
@@ -1816,7 +1884,7 @@ public final class Engine {
       return;
     }
     Job job = current.get();
-    Recording again = recording(rec.run(), job, c, rec.cancelActor(), now);
+    Recording again = recording(rec.run(), job, scheduleOf(job), c, rec.cancelActor(), now);
     Optional<Job> stored =
         again.follow().isEmpty()
             ? store.transition(again.next(), JobStatus.RUNNING, job.version())
