@@ -1719,7 +1719,7 @@ public final class Engine {
       }
       // the schedules of the whole batch with one read (each result's own read if that fails)
       Map<String, Schedule> schedules = null;
-      if (scheduleIds.size() > 1) {
+      if (!scheduleIds.isEmpty() && polled.size() > 1) {
         try {
           schedules = store.getAll(scheduleIds);
         } catch (RuntimeException e) {
