@@ -678,6 +678,13 @@ public final class JdbcSchedulerStore implements SchedulerStore {
       String nodeId,
       long seq) {
 
+    /** Whether a row was locked and is still in the status and version a claim expects. */
+    static boolean holds(HeldRow row, JobStatus expectedStatus, long expectedVersion) {
+      return row != null
+          && row.status.equals(expectedStatus.name())
+          && row.version == expectedVersion;
+    }
+
     /** The row as it is after this transaction claimed it. */
     HeldRow claimedAs(long newVersion) {
       return new HeldRow(
@@ -718,6 +725,36 @@ public final class JdbcSchedulerStore implements SchedulerStore {
     return sb.toString();
   }
 
+  /**
+   * Locks jobs' rows without waiting ({@code FOR UPDATE SKIP LOCKED}: a row another transaction
+   * holds is being claimed or changed by it, so a claim of it is lost either way) and reads the
+   * columns a claim checks, not the documents: nothing in a claim needs the whole job.
+   *
+   * @return the locked rows by id; a row held elsewhere or missing is absent
+   */
+  private Map<String, HeldRow> lockHeldRows(Handle h, Collection<String> ids) {
+    Map<String, HeldRow> rows = new HashMap<>();
+    h.createQuery(
+            q(
+                "SELECT j.id, j.status, j.version, j.schedule_id, j.fire_schedule_id,"
+                    + " j.fire_time, j.node_id, j.seq FROM {p}job j WHERE j.id IN (<ids>)"
+                    + " FOR UPDATE SKIP LOCKED"))
+        .bindList("ids", new ArrayList<>(ids))
+        .map(
+            (rs, ctx) ->
+                new HeldRow(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getLong(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getBigDecimal(6),
+                    rs.getString(7),
+                    rs.getLong(8)))
+        .forEach(row -> rows.put(row.id(), row));
+    return rows;
+  }
+
   private static void checkIdentity(Job old, Job next) {
     if (!old.fireKey().equals(next.fireKey())
         || !Objects.equals(old.scheduleId(), next.scheduleId())
@@ -752,21 +789,11 @@ public final class JdbcSchedulerStore implements SchedulerStore {
           }
           // the job's row first, without waiting: a row another transaction holds is being
           // claimed or changed by it, so this claim is lost either way
-          Optional<Job> current =
-              h.createQuery(
-                      q(
-                          "SELECT "
-                              + JOB_COLUMNS
-                              + " FROM {p}job j WHERE j.id = :id FOR UPDATE SKIP LOCKED"))
-                  .bind("id", running.id())
-                  .map((rs, ctx) -> job(rs))
-                  .findOne();
-          if (current.isEmpty()
-              || current.get().status() != expectedStatus
-              || current.get().version() != expectedVersion) {
+          HeldRow current = lockHeldRows(h, Set.of(running.id())).get(running.id());
+          if (!HeldRow.holds(current, expectedStatus, expectedVersion)) {
             return new ClaimOutcome.Lost();
           }
-          checkIdentity(current.get(), running);
+          current.checkIdentity(running);
           for (String key : keys) {
             lockLimitKey(h, key);
           }
@@ -1054,35 +1081,14 @@ public final class JdbcSchedulerStore implements SchedulerStore {
           }
           lockLimitKeys(h, allKeys);
           Map<String, Long> counts = allKeys.isEmpty() ? new HashMap<>() : countKeys(h, allKeys);
-          // the columns a claim checks, not the documents: nothing here needs the whole job
-          Map<String, HeldRow> current = new HashMap<>();
-          h.createQuery(
-                  q(
-                      "SELECT j.id, j.status, j.version, j.schedule_id, j.fire_schedule_id,"
-                          + " j.fire_time, j.node_id, j.seq FROM {p}job j WHERE j.id IN (<ids>)"
-                          + " FOR UPDATE SKIP LOCKED"))
-              .bindList("ids", new ArrayList<>(ids))
-              .map(
-                  (rs, ctx) ->
-                      new HeldRow(
-                          rs.getString(1),
-                          rs.getString(2),
-                          rs.getLong(3),
-                          rs.getString(4),
-                          rs.getString(5),
-                          rs.getBigDecimal(6),
-                          rs.getString(7),
-                          rs.getLong(8)))
-              .forEach(row -> current.put(row.id(), row));
+          Map<String, HeldRow> current = lockHeldRows(h, ids);
           List<ClaimOutcome> outcomes = new ArrayList<>(given.size());
           List<Job> claimed = new ArrayList<>();
           List<ClaimRequest> claimedBy = new ArrayList<>();
           for (int i = 0; i < given.size(); i++) {
             ClaimRequest r = given.get(i);
             HeldRow c = current.get(r.running().id());
-            if (c == null
-                || !c.status().equals(r.expectedStatus().name())
-                || c.version() != r.expectedVersion()) {
+            if (!HeldRow.holds(c, r.expectedStatus(), r.expectedVersion())) {
               outcomes.add(new ClaimOutcome.Lost());
               continue;
             }
