@@ -216,6 +216,62 @@ class BatchedStoreCallsTest {
   }
 
   @Test
+  void aClaimStoredWhoseReplyWasLostIsReleasedOnTheNextPassAndTheJobRunsOnce() {
+    AtomicBoolean batchFails = new AtomicBoolean(true);
+    AtomicBoolean replyLost = new AtomicBoolean(true);
+    EngineFixture f =
+        fixture(
+            (method, args, call) -> {
+              if (method.getName().equals("claimAll") && batchFails.getAndSet(false)) {
+                throw new IllegalStateException("connection reset");
+              }
+              if (method.getName().equals("claim") && replyLost.getAndSet(false)) {
+                // the claim is committed, then the connection drops before the reply arrives
+                call.proceed();
+                throw new IllegalStateException("connection reset");
+              }
+              return call.proceed();
+            });
+    onceOnEachOf(f, 1, 1);
+
+    f.driver.advanceTo(T0.plusSeconds(10));
+    // the store holds the claim, but no transport was asked to run the job
+    assertThat(replyLost).isFalse();
+    assertThat(f.jobs(JobStatus.RUNNING)).singleElement();
+    assertThat(f.transport.runs()).isEmpty();
+    assertThat(f.events(SchedulerEvent.JobStarted.class)).isEmpty();
+
+    f.driver.advanceTo(T0.plusSeconds(30));
+
+    assertEachJobRanAndWasReportedOnce(f, 1);
+    assertThat(f.jobs(JobStatus.RUNNING)).isEmpty();
+  }
+
+  @Test
+  void aClaimTheStoreNeverAppliedLeavesTheJobToTheNextPass() {
+    AtomicBoolean fail = new AtomicBoolean(true);
+    EngineFixture f =
+        fixture(
+            (method, args, call) -> {
+              String name = method.getName();
+              if ((name.equals("claimAll") || name.equals("claim")) && fail.get()) {
+                throw new IllegalStateException("database down");
+              }
+              return call.proceed();
+            });
+    onceOnEachOf(f, 3, 3);
+
+    f.driver.advanceTo(T0.plusSeconds(10));
+    assertThat(f.jobs(JobStatus.QUEUED)).hasSize(3);
+    assertThat(f.transport.runs()).isEmpty();
+
+    fail.set(false);
+    f.driver.advanceTo(T0.plusSeconds(30));
+
+    assertEachJobRanAndWasReportedOnce(f, 3);
+  }
+
+  @Test
   void aResultBatchThatFailsHalfwayRecordsEachResultOnce() {
     AtomicBoolean fail = new AtomicBoolean(true);
     EngineFixture f =

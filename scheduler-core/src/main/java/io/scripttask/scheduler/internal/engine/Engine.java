@@ -150,6 +150,14 @@ public final class Engine {
   private final int maxConcurrentJobs;
 
   private final Map<String, Running> running = new LinkedHashMap<>();
+
+  /**
+   * Claims whose outcome the store never reported (the call failed, perhaps after the store applied
+   * it), by job id: the job before the claim and the claim's fencing token. Settled at the start of
+   * the next passes ({@link #settleClaims}). Engine thread only.
+   */
+  private final Map<String, UnsettledClaim> unsettledClaims = new LinkedHashMap<>();
+
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> nodesOnline = new ConcurrentLinkedQueue<>();
   private final TreeSet<Instant> wakeups = new TreeSet<>();
@@ -1092,11 +1100,51 @@ public final class Engine {
         new Pass(new Counts(store.runningCounts()), MaintenanceCalendar.of(store.windows()));
     deferredWaits = new ArrayList<>();
     try {
+      settleClaims();
       dispatchPages(pass, now);
     } finally {
       List<DeferredWait> waits = deferredWaits;
       deferredWaits = null;
       storeWaits(waits, now);
+    }
+  }
+
+  /**
+   * Settles the claims whose outcome the store never reported: a job the store shows RUNNING under
+   * this instance with the claim's fencing token, which this engine never handed to a transport
+   * (the claim was committed, its reply lost), is released: stored again as it was before the
+   * claim, so that this pass dispatches it as any other ready job (windows, limits and overlap
+   * checked again). Without this, the job would stay RUNNING for as long as this instance's lease
+   * lives. A claim the store did not apply needs nothing. A read or release that fails is tried
+   * again on the next pass.
+   */
+  private void settleClaims() {
+    Iterator<Map.Entry<String, UnsettledClaim>> it = unsettledClaims.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<String, UnsettledClaim> e = it.next();
+      String id = e.getKey();
+      UnsettledClaim u = e.getValue();
+      try {
+        Optional<Job> stored = store.job(id);
+        if (stored.isPresent()
+            && stored.get().status() == JobStatus.RUNNING
+            && stored.get().fencingToken() == u.token()
+            && instanceId.equals(stored.get().owner())
+            && !running.containsKey(id)) {
+          Job before = u.before().toBuilder().fencingToken(u.token()).build();
+          if (store.transition(before, JobStatus.RUNNING, stored.get().version()).isPresent()) {
+            LOG.log(
+                System.Logger.Level.INFO,
+                "released job "
+                    + id
+                    + ": its claim was stored but the store's reply was lost; it was not run");
+          }
+        }
+        it.remove();
+      } catch (RuntimeException ex) {
+        LOG.log(System.Logger.Level.WARNING, "settling the claim of job " + id + " failed", ex);
+        return;
+      }
     }
   }
 
@@ -1444,7 +1492,8 @@ public final class Engine {
    */
   private List<ClaimOutcome> claimEach(List<Admitted> batch, List<ClaimRequest> requests) {
     List<ClaimOutcome> outcomes = new ArrayList<>(batch.size());
-    for (ClaimRequest r : requests) {
+    for (int i = 0; i < requests.size(); i++) {
+      ClaimRequest r = requests.get(i);
       ClaimOutcome outcome = null;
       try {
         Optional<Job> stored = store.job(r.running().id());
@@ -1458,6 +1507,9 @@ public final class Engine {
         }
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "dispatching job " + r.running().id() + " failed", e);
+        // the store may have applied the claim before the failure: settled on the next pass
+        unsettledClaims.put(
+            r.running().id(), new UnsettledClaim(batch.get(i).job(), r.running().fencingToken()));
       }
       outcomes.add(outcome);
     }
@@ -1658,6 +1710,8 @@ public final class Engine {
   // =================================================================== complete
 
   private record Running(Job job, Execution execution) {}
+
+  private record UnsettledClaim(Job before, long token) {}
 
   private record Completion(String jobId, long token, ExecutionResult result) {}
 
