@@ -70,6 +70,9 @@ import org.jdbi.v3.core.statement.Update;
  * increments the fencing token, so a stale owner's later {@link #update} or {@link #renewLease} is
  * refused. {@link #renewLease} is one conditional {@code UPDATE}.
  *
+ * <p><b>Retention.</b> {@link #deleteFinishedBefore} deletes oldest first, in batches, but never
+ * the latest finished admitted execution of a (workflow, node): the cooldown reads its finish time.
+ *
  * <p><b>Secrets.</b> Workflows are stored as written by {@link WorkflowJson#write}, which includes
  * secret values such as webhook URLs (not encrypted): protect the database accordingly. Failures
  * are reported as {@link JdbcStoreException}s that never quote stored documents.
@@ -878,7 +881,14 @@ public final class JdbcRemediationStore implements RemediationStore {
                     .list()));
   }
 
-  /** {@inheritDoc} */
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction: selects the ids (an admitted execution only if a newer finished admitted
+   * execution of its workflow and node exists, found on the cooldown index), then deletes their
+   * attempts, queued signals and rows by id (MariaDB and MySQL cannot select from the table a
+   * statement deletes from).
+   */
   @Override
   public int deleteFinishedBefore(Instant before, int limit) {
     Objects.requireNonNull(before, "before");
@@ -892,8 +902,11 @@ public final class JdbcRemediationStore implements RemediationStore {
               h.createQuery(
                       q(
                           "SELECT e.id FROM {p}rem_execution e WHERE e.active = 0 AND"
-                              + " e.finished_at < :before ORDER BY e.finished_at, e.seq LIMIT"
-                              + " :limit FOR UPDATE"))
+                              + " e.finished_at < :before AND (e.admitted = 0 OR EXISTS (SELECT 1"
+                              + " FROM {p}rem_execution l WHERE l.workflow_id = e.workflow_id AND"
+                              + " l.node_id = e.node_id AND l.admitted = 1 AND l.finished_at >="
+                              + " e.finished_at AND (l.finished_at > e.finished_at OR l.seq >"
+                              + " e.seq))) ORDER BY e.finished_at, e.seq LIMIT :limit FOR UPDATE"))
                   .bind("before", Times.toDb(before))
                   .bind("limit", limit)
                   .mapTo(String.class)

@@ -24,8 +24,9 @@ import java.util.TreeMap;
  *
  * <p>Indexes keep the engine's queries independent of the history's size: active executions by
  * sequence (resuming) and by workflow and node (dedup, node limits), the latest finish per workflow
- * and node (cooldown), admitted executions per workflow by creation time (rate limit), finished
- * executions by finish time (retention), all executions by sequence (listing).
+ * and node (cooldown; retention keeps that execution), admitted executions per workflow by creation
+ * time (rate limit), finished executions by finish time (retention), all executions by sequence
+ * (listing).
  */
 public final class InMemoryRemediationStore implements RemediationStore {
 
@@ -46,7 +47,10 @@ public final class InMemoryRemediationStore implements RemediationStore {
   private final Map<WorkflowNode, Set<String>> activeByWorkflowNode = new HashMap<>();
   private final Map<String, Set<String>> activeByWorkflow = new HashMap<>();
   private final TreeMap<String, Integer> activePerNode = new TreeMap<>();
-  private final Map<WorkflowNode, Instant> lastFinish = new HashMap<>();
+
+  /** The greatest (finish time, sequence) of the finished admitted executions of each pair. */
+  private final Map<WorkflowNode, TimeKey> lastFinish = new HashMap<>();
+
   private final Map<String, TreeMap<TimeKey, String>> admittedByWorkflow = new HashMap<>();
   private final TreeMap<TimeKey, String> finished = new TreeMap<>(TIME_ORDER);
   private final TreeMap<Long, ExecutionSignal> signals = new TreeMap<>();
@@ -145,10 +149,10 @@ public final class InMemoryRemediationStore implements RemediationStore {
     if (active != null && !active.isEmpty()) {
       return RefusalReason.ALREADY_ACTIVE;
     }
-    Instant last = lastFinish.get(key);
+    TimeKey last = lastFinish.get(key);
     if (last != null
         && !rules.cooldown().isZero()
-        && c.createdAt().isBefore(last.plus(rules.cooldown()))) {
+        && c.createdAt().isBefore(last.at().plus(rules.cooldown()))) {
       return RefusalReason.COOLDOWN;
     }
     if (rules.maxExecutions() > 0) {
@@ -368,8 +372,8 @@ public final class InMemoryRemediationStore implements RemediationStore {
     while (it.hasNext() && n < limit) {
       var entry = it.next();
       WorkflowExecution e = executions.get(entry.getValue());
-      if (e.isActive()) {
-        continue;
+      if (e.isActive() || isLastFinish(e)) {
+        continue; // the cooldown reads the last finish: kept whatever its age
       }
       it.remove();
       executions.remove(e.id());
@@ -382,6 +386,13 @@ public final class InMemoryRemediationStore implements RemediationStore {
       n++;
     }
     return n;
+  }
+
+  /** Whether {@code e} is the latest finished admitted execution of its workflow and node. */
+  private boolean isLastFinish(WorkflowExecution e) {
+    return e.status() != ExecutionStatus.REFUSED
+        && new TimeKey(e.finishedAt(), e.sequence())
+            .equals(lastFinish.get(new WorkflowNode(e.workflowId(), e.nodeId())));
   }
 
   // ---------------------------------------------------------------- signals
@@ -431,8 +442,8 @@ public final class InMemoryRemediationStore implements RemediationStore {
       if (e.status() != ExecutionStatus.REFUSED) {
         lastFinish.merge(
             new WorkflowNode(e.workflowId(), e.nodeId()),
-            e.finishedAt(),
-            (a, b) -> a.isAfter(b) ? a : b);
+            new TimeKey(e.finishedAt(), e.sequence()),
+            (a, b) -> TIME_ORDER.compare(a, b) >= 0 ? a : b);
       }
     }
   }

@@ -275,7 +275,14 @@ abstract class JdbcRemediationStoreContractTest extends RemediationStoreContract
     store.postSignal(
         new ExecutionSignal(0, "e1", ExecutionSignal.Kind.ACKNOWLEDGE, null, "ops", null, T0));
     store.update(finished(e, T0.plusSeconds(1)), e.version(), List.of()).orElseThrow();
+    // a later execution on the node, so that e1 is not the latest one (which retention keeps)
+    WorkflowExecution later =
+        store
+            .admit(execution("e2", "disk", "n1", T0.plusMillis(1500)), Admission.DEDUP_ONLY)
+            .orElseThrow();
+    store.update(finished(later, T0.plusMillis(1600)), later.version(), List.of()).orElseThrow();
     assertThat(store.deleteFinishedBefore(T0.plusSeconds(2), 5)).isEqualTo(1);
+    assertThat(store.execution("e1")).isEmpty();
     store.admit(execution("e1", "disk", "n1", T0.plusSeconds(3)), Admission.DEDUP_ONLY);
     assertThat(store.signals("engine-a")).isEmpty();
   }

@@ -231,7 +231,15 @@ public interface RemediationStore {
 
   /**
    * Deletes executions that reached a final status before {@code before} (and their attempts), at
-   * most {@code limit}, oldest finish first.
+   * most {@code limit}, oldest finish first (then by sequence); call again until it returns less
+   * than {@code limit}. Active executions are never deleted.
+   *
+   * <p>The latest finished admitted execution (status not {@link
+   * io.scripttask.remediation.ExecutionStatus#REFUSED REFUSED}) of each workflow on each node, the
+   * one with the greatest {@code (finishedAt, sequence)}, is never deleted either, however old: the
+   * cooldown of {@link #admit} reads its finish time, so deleting it would let the workflow run
+   * again on the node within its cooldown. Older executions of the pair, and refused ones, are
+   * deleted as usual.
    *
    * @param before the cut-off
    * @param limit the most deleted, at least 1

@@ -145,6 +145,10 @@ public abstract class RemediationStoreContract {
     return stored;
   }
 
+  private WorkflowExecution finishedAt(WorkflowExecution e, Instant at) {
+    return store.update(finished(e, at), e.version(), List.of()).orElseThrow();
+  }
+
   private static Admission cooldown(Duration d) {
     return new Admission(d, 0, Duration.ZERO, 0);
   }
@@ -630,7 +634,8 @@ public abstract class RemediationStoreContract {
             old.version(),
             List.of(attempt("old", 1, "run", T0)))
         .orElseThrow();
-    WorkflowExecution recent = admitted(execution("recent", "disk", "n2", T0));
+    // a later execution on the same node, so that "old" is not the latest one (which is kept)
+    WorkflowExecution recent = admitted(execution("recent", "disk", "n1", T0.plusSeconds(20)));
     store.update(finished(recent, T0.plusSeconds(500)), recent.version(), List.of()).orElseThrow();
     admitted(execution("running", "disk", "n3", T0));
     assertThat(store.deleteFinishedBefore(T0.plusSeconds(100), 10)).isEqualTo(1);
@@ -638,6 +643,94 @@ public abstract class RemediationStoreContract {
     assertThat(store.attempts("old")).isEmpty();
     assertThat(store.execution("recent")).isPresent();
     assertThat(store.execution("running")).isPresent();
+  }
+
+  @Test
+  void deleteFinishedBeforeKeepsTheLatestFinishedExecutionOfEachWorkflowAndNode() {
+    // disk on n1: three admitted, one after the other, then a refused one newer than all
+    finishedAt(admitted(execution("d1a", "disk", "n1", T0)), T0.plusSeconds(10));
+    finishedAt(admitted(execution("d1b", "disk", "n1", T0.plusSeconds(11))), T0.plusSeconds(20));
+    finishedAt(admitted(execution("d1c", "disk", "n1", T0.plusSeconds(21))), T0.plusSeconds(30));
+    WorkflowExecution refused =
+        store
+            .admit(
+                execution("d1r", "disk", "n1", T0.plusSeconds(40)), cooldown(Duration.ofMinutes(5)))
+            .orElseThrow();
+    assertThat(refused.refusal()).isEqualTo(RefusalReason.COOLDOWN);
+    // disk on n2: two admitted, the later one finished at the same instant, after a refused one
+    store.admit(
+        execution("d2r", "disk", "n2", T0.plusSeconds(1)).toBuilder()
+            .status(ExecutionStatus.REFUSED)
+            .refusal(RefusalReason.WORKFLOW_DISABLED)
+            .finishedAt(T0.plusSeconds(1))
+            .owner(null)
+            .leaseUntil(null)
+            .build(),
+        Admission.DEDUP_ONLY);
+    finishedAt(admitted(execution("d2a", "disk", "n2", T0.plusSeconds(2))), T0.plusSeconds(15));
+    finishedAt(admitted(execution("d2b", "disk", "n2", T0.plusSeconds(15))), T0.plusSeconds(15));
+    // patch on n1: a single one
+    finishedAt(admitted(execution("p1a", "patch", "n1", T0.plusSeconds(3))), T0.plusSeconds(5));
+    // still running: never deleted, and not counted as finished
+    admitted(execution("p2x", "patch", "n2", T0));
+
+    Instant cutoff = T0.plusSeconds(1000);
+    assertThat(store.deleteFinishedBefore(cutoff, 2)).isEqualTo(2);
+    assertThat(store.deleteFinishedBefore(cutoff, 2)).isEqualTo(2);
+    assertThat(store.deleteFinishedBefore(cutoff, 2)).isEqualTo(1);
+    assertThat(store.deleteFinishedBefore(cutoff, 2)).isZero();
+
+    assertThat(store.executions(ExecutionQuery.all(), Page.first(100)).items())
+        .extracting(WorkflowExecution::id)
+        .containsExactlyInAnyOrder("d1c", "d2b", "p1a", "p2x");
+  }
+
+  @Test
+  void deleteFinishedBeforeDeletesOldestFirstSkippingTheLatestOfEachWorkflowAndNode() {
+    // patch on n1 finished first, but is the latest of its pair: the limit goes to disk's older
+    // ones
+    finishedAt(admitted(execution("p1", "patch", "n1", T0)), T0.plusSeconds(1));
+    finishedAt(admitted(execution("d1", "disk", "n1", T0)), T0.plusSeconds(2));
+    finishedAt(admitted(execution("d2", "disk", "n1", T0.plusSeconds(3))), T0.plusSeconds(4));
+    finishedAt(admitted(execution("d3", "disk", "n1", T0.plusSeconds(5))), T0.plusSeconds(6));
+    Instant cutoff = T0.plusSeconds(100);
+    assertThat(store.deleteFinishedBefore(cutoff, 1)).isEqualTo(1);
+    assertThat(store.execution("d1")).isEmpty();
+    assertThat(store.execution("d2")).isPresent();
+    assertThat(store.deleteFinishedBefore(cutoff, 1)).isEqualTo(1);
+    assertThat(store.deleteFinishedBefore(cutoff, 1)).isZero();
+    assertThat(store.execution("p1")).isPresent();
+    assertThat(store.execution("d2")).isEmpty();
+    assertThat(store.execution("d3")).isPresent();
+  }
+
+  @Test
+  void cooldownStillRefusesAfterRetentionDeletedOlderHistory() {
+    Admission rules = cooldown(Duration.ofMinutes(30));
+    WorkflowExecution e1 = store.admit(execution("e1", "disk", "n1", T0), rules).orElseThrow();
+    assertThat(e1.status()).isEqualTo(ExecutionStatus.RUNNING);
+    Instant end = T0.plusSeconds(600);
+    store.update(finished(e1, end), e1.version(), List.of()).orElseThrow();
+    WorkflowExecution refused =
+        store.admit(execution("r1", "disk", "n1", end.plusSeconds(60)), rules).orElseThrow();
+    assertThat(refused.refusal()).isEqualTo(RefusalReason.COOLDOWN);
+
+    // retention with a cut-off after every finish: the refused execution goes, e1 stays
+    assertThat(store.deleteFinishedBefore(end.plus(Duration.ofMinutes(10)), 10)).isEqualTo(1);
+    assertThat(store.execution("r1")).isEmpty();
+    assertThat(store.execution("e1")).isPresent();
+
+    WorkflowExecution early =
+        store
+            .admit(execution("e2", "disk", "n1", end.plus(Duration.ofMinutes(29))), rules)
+            .orElseThrow();
+    assertThat(early.status()).isEqualTo(ExecutionStatus.REFUSED);
+    assertThat(early.refusal()).isEqualTo(RefusalReason.COOLDOWN);
+    WorkflowExecution later =
+        store
+            .admit(execution("e3", "disk", "n1", end.plus(Duration.ofMinutes(30))), rules)
+            .orElseThrow();
+    assertThat(later.status()).isEqualTo(ExecutionStatus.RUNNING);
   }
 
   // ------------------------------------------------------------ signals
