@@ -12,6 +12,9 @@ import java.time.Instant;
 public final class Times {
   private static final BigInteger BILLION = BigInteger.valueOf(1_000_000_000L);
 
+  /** Below this many seconds from the epoch, either way, epoch nanoseconds fit a long. */
+  private static final long LONG_SAFE_SECONDS = 9_000_000_000L;
+
   private Times() {}
 
   /**
@@ -21,6 +24,11 @@ public final class Times {
   public static BigDecimal toDb(Instant instant) {
     if (instant == null) {
       return null;
+    }
+    long seconds = instant.getEpochSecond();
+    if (seconds > -LONG_SAFE_SECONDS && seconds < LONG_SAFE_SECONDS) {
+      // years 1677-2262: the nanoseconds fit a long (the same number, without BigInteger)
+      return BigDecimal.valueOf(seconds * 1_000_000_000L + instant.getNano());
     }
     BigInteger nanos =
         BigInteger.valueOf(instant.getEpochSecond())
@@ -37,6 +45,11 @@ public final class Times {
   public static Instant fromDb(BigDecimal epochNanos) {
     if (epochNanos == null) {
       return null;
+    }
+    if (epochNanos.scale() == 0 && epochNanos.precision() < 19) {
+      long nanos = epochNanos.longValue();
+      return Instant.ofEpochSecond(
+          Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
     }
     BigInteger[] secondsAndNanos = epochNanos.toBigIntegerExact().divideAndRemainder(BILLION);
     return Instant.ofEpochSecond(
