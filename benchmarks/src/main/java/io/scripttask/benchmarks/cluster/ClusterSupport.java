@@ -7,8 +7,12 @@ import io.scripttask.scheduler.spi.Execution;
 import io.scripttask.scheduler.spi.ExecutionRequest;
 import io.scripttask.scheduler.spi.ExecutionResult;
 import io.scripttask.scheduler.spi.Transport;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,6 +88,47 @@ final class ClusterSupport {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
+
+  /**
+   * The CPU time (user and system) the PostgreSQL server's processes have used so far: the sum over
+   * every process named {@code postgres} in {@code /proc} (the server runs on this machine; each
+   * connection has its own backend process). Backends opened and closed inside a measured span are
+   * missed; the harnesses open their pools before and close them after the span.
+   *
+   * @return nanoseconds, or -1 where {@code /proc} cannot be read (not Linux)
+   */
+  static long postgresCpuNanos() {
+    Path proc = Path.of("/proc");
+    if (!Files.isDirectory(proc)) {
+      return -1;
+    }
+    long ticks = 0;
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, "[0-9]*")) {
+      for (Path dir : dirs) {
+        String stat;
+        try {
+          stat = Files.readString(dir.resolve("stat"));
+        } catch (IOException | RuntimeException gone) {
+          continue; // the process ended meanwhile
+        }
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < open || !stat.substring(open + 1, close).equals("postgres")) {
+          continue;
+        }
+        // after the name: state(1) ppid(2) ... utime(12) stime(13), counted from the field after
+        // ')'
+        String[] f = stat.substring(close + 2).split(" ");
+        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+  }
+
+  /** Linux's USER_HZ, the unit of the CPU times in {@code /proc/<pid>/stat} (100 on x86-64). */
+  private static final long CLOCK_TICKS_PER_SECOND = 100;
 
   /**
    * @return the median of the values

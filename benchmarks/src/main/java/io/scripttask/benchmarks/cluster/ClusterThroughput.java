@@ -75,6 +75,8 @@ public final class ClusterThroughput {
     Map<Integer, List<Double>> peerRates = new LinkedHashMap<>();
     Map<Integer, List<Double>> oursCpu = new LinkedHashMap<>();
     Map<Integer, List<Double>> peerCpu = new LinkedHashMap<>();
+    Map<Integer, List<Double>> oursDbCpu = new LinkedHashMap<>();
+    Map<Integer, List<Double>> peerDbCpu = new LinkedHashMap<>();
     boolean allVerified = true;
     for (int k : counts) {
       for (int r = 1; r <= rounds; r++) {
@@ -83,6 +85,7 @@ public final class ClusterThroughput {
           report("ours", k, o);
           oursRates.computeIfAbsent(k, x -> new ArrayList<>()).add(o.rate());
           oursCpu.computeIfAbsent(k, x -> new ArrayList<>()).add(o.cpuMicrosPerExecution());
+          oursDbCpu.computeIfAbsent(k, x -> new ArrayList<>()).add(o.dbCpuMicrosPerExecution());
           allVerified &= o.verified();
         }
         if (runPeer) {
@@ -90,13 +93,23 @@ public final class ClusterThroughput {
           report("db-scheduler", k, p);
           peerRates.computeIfAbsent(k, x -> new ArrayList<>()).add(p.rate());
           peerCpu.computeIfAbsent(k, x -> new ArrayList<>()).add(p.cpuMicrosPerExecution());
+          peerDbCpu.computeIfAbsent(k, x -> new ArrayList<>()).add(p.dbCpuMicrosPerExecution());
           allVerified &= p.verified();
         }
       }
     }
 
     if (rounds > 0) {
-      summary(rounds, counts, oursRates, peerRates, oursCpu, peerCpu, allVerified);
+      summary(
+          rounds,
+          counts,
+          oursRates,
+          peerRates,
+          oursCpu,
+          peerCpu,
+          oursDbCpu,
+          peerDbCpu,
+          allVerified);
     }
 
     if (profile) {
@@ -124,21 +137,24 @@ public final class ClusterThroughput {
       Map<Integer, List<Double>> peerRates,
       Map<Integer, List<Double>> oursCpu,
       Map<Integer, List<Double>> peerCpu,
+      Map<Integer, List<Double>> oursDbCpu,
+      Map<Integer, List<Double>> peerDbCpu,
       boolean allVerified) {
     System.out.printf(
-        "# summary: executions/s, median of %d rounds (all rounds); JVM CPU µs per execution"
-            + " (median); load %.2f%n",
+        "# summary: executions/s, median of %d rounds (all rounds); JVM and PostgreSQL server CPU"
+            + " µs per execution (medians); load %.2f%n",
         rounds, ClusterSupport.load());
     System.out.printf(
         "| instances | ours exec/s | db-scheduler exec/s | ours / db-scheduler | ours rounds"
-            + " | db-scheduler rounds | CPU µs/exec ours / db-scheduler |%n");
-    System.out.printf("|---|---|---|---|---|---|---|%n");
+            + " | db-scheduler rounds | JVM CPU µs/exec ours / db-scheduler"
+            + " | PostgreSQL CPU µs/exec ours / db-scheduler |%n");
+    System.out.printf("|---|---|---|---|---|---|---|---|%n");
     for (int k : counts) {
       List<Double> none = List.of(Double.NaN);
       double o = ClusterSupport.median(oursRates.getOrDefault(k, none));
       double p = ClusterSupport.median(peerRates.getOrDefault(k, none));
       System.out.printf(
-          "| %d | %,.0f | %,.0f | %.2fx | %s | %s | %.0f / %.0f |%n",
+          "| %d | %,.0f | %,.0f | %.2fx | %s | %s | %.0f / %.0f | %.0f / %.0f |%n",
           k,
           o,
           p,
@@ -146,7 +162,9 @@ public final class ClusterThroughput {
           format(oursRates.getOrDefault(k, none)),
           format(peerRates.getOrDefault(k, none)),
           ClusterSupport.median(oursCpu.getOrDefault(k, none)),
-          ClusterSupport.median(peerCpu.getOrDefault(k, none)));
+          ClusterSupport.median(peerCpu.getOrDefault(k, none)),
+          ClusterSupport.median(oursDbCpu.getOrDefault(k, none)),
+          ClusterSupport.median(peerDbCpu.getOrDefault(k, none)));
     }
     System.out.println(
         allVerified
@@ -161,13 +179,15 @@ public final class ClusterThroughput {
 
   private static void report(String side, int instances, RoundResult r) {
     System.out.printf(
-        "%-22s instances=%d n=%d %9.1f ms %,9.0f exec/s %7.1f us cpu/exec  %s: %s (load %.2f)%n",
+        "%-22s instances=%d n=%d %9.1f ms %,9.0f exec/s %7.1f us cpu/exec %7.1f us db cpu/exec"
+            + "  %s: %s (load %.2f)%n",
         side,
         instances,
         r.executions(),
         r.nanos() / 1e6,
         r.rate(),
         r.cpuMicrosPerExecution(),
+        r.dbCpuMicrosPerExecution(),
         r.verified() ? "OK" : "CHECK FAILED",
         r.check(),
         ClusterSupport.load());

@@ -157,6 +157,7 @@ final class DbSchedulerThroughput {
         counter.reset();
       }
       long cpu0 = ClusterSupport.processCpuNanos();
+      long db0 = ClusterSupport.postgresCpuNanos();
       long start = System.nanoTime();
       for (Scheduler s : schedulers) {
         s.start();
@@ -167,6 +168,8 @@ final class DbSchedulerThroughput {
       }
       long nanos = System.nanoTime() - start;
       long cpu = ClusterSupport.processCpuNanos() - cpu0;
+      long db1 = ClusterSupport.postgresCpuNanos();
+      long dbCpu = db0 < 0 || db1 < 0 ? -1 : db1 - db0;
       for (Scheduler s : schedulers) {
         s.stop();
       }
@@ -180,7 +183,7 @@ final class DbSchedulerThroughput {
               "executed %,d distinct, %d twice, %d failed, %d rows left",
               executed.size(), twice, failed.get(), left);
       boolean ok = executed.size() == n && twice == 0 && failed.get() == 0 && left == 0;
-      return new RoundResult(n, nanos, cpu, ok, check);
+      return new RoundResult(n, nanos, cpu, dbCpu, ok, check);
     } finally {
       for (Scheduler s : schedulers) {
         s.stop();

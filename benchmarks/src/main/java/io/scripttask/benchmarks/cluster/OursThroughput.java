@@ -140,6 +140,7 @@ final class OursThroughput {
         counter.reset();
       }
       long cpu0 = ClusterSupport.processCpuNanos();
+      long db0 = ClusterSupport.postgresCpuNanos();
       long start = System.nanoTime();
       for (Scheduler s : schedulers) {
         s.start();
@@ -150,11 +151,13 @@ final class OursThroughput {
       }
       long nanos = System.nanoTime() - start;
       long cpu = ClusterSupport.processCpuNanos() - cpu0;
+      long db1 = ClusterSupport.postgresCpuNanos();
+      long dbCpu = db0 < 0 || db1 < 0 ? -1 : db1 - db0;
       for (Scheduler s : schedulers) {
         s.shutdown(Duration.ofSeconds(5));
       }
       schedulers.clear();
-      return verify(schema, n, nanos, cpu, transport);
+      return verify(schema, n, nanos, cpu, dbCpu, transport);
     } finally {
       for (Scheduler s : schedulers) {
         s.shutdown(Duration.ZERO);
@@ -216,7 +219,12 @@ final class OursThroughput {
   }
 
   private static RoundResult verify(
-      String schema, int n, long nanos, long cpu, ClusterSupport.NoopTransport transport)
+      String schema,
+      int n,
+      long nanos,
+      long cpu,
+      long dbCpu,
+      ClusterSupport.NoopTransport transport)
       throws Exception {
     Map<String, Long> byStatus = new TreeMap<>();
     Map<String, Long> byOwner = new TreeMap<>();
@@ -270,6 +278,6 @@ final class OursThroughput {
     if (schedulesLeft != 0) {
       check += "; " + schedulesLeft + " schedules still due";
     }
-    return new RoundResult(n, nanos, cpu, ok, check);
+    return new RoundResult(n, nanos, cpu, dbCpu, ok, check);
   }
 }

@@ -96,7 +96,7 @@ public final class Engine {
   private static final int BATCH = 256;
 
   /** The most admitted jobs claimed with one store call (their start time is read once). */
-  private static final int CLAIM_BATCH = 64;
+  private static final int CLAIM_BATCH = 256;
 
   /**
    * How much earlier than its hand-over to the transport a job's start time may be: the jobs of a
