@@ -260,11 +260,20 @@ public abstract class RemediationStoreContract {
     WorkflowExecution e1 = admitted(execution("e1", "disk", "n1", T0));
     Instant end = T0.plusSeconds(600);
     store.update(finished(e1, end), e1.version(), List.of()).orElseThrow();
+    assertCoolsDownForHalfAnHourAfter(end);
+  }
+
+  /**
+   * Admits "disk" on n1 one minute before {@code end} + 30 minutes (refused: COOLDOWN) and at that
+   * time (admitted), under a 30-minute cooldown.
+   */
+  private void assertCoolsDownForHalfAnHourAfter(Instant end) {
     Admission rules = cooldown(Duration.ofMinutes(30));
     WorkflowExecution early =
         store
             .admit(execution("e2", "disk", "n1", end.plus(Duration.ofMinutes(29))), rules)
             .orElseThrow();
+    assertThat(early.status()).isEqualTo(ExecutionStatus.REFUSED);
     assertThat(early.refusal()).isEqualTo(RefusalReason.COOLDOWN);
     WorkflowExecution later =
         store
@@ -720,17 +729,7 @@ public abstract class RemediationStoreContract {
     assertThat(store.execution("r1")).isEmpty();
     assertThat(store.execution("e1")).isPresent();
 
-    WorkflowExecution early =
-        store
-            .admit(execution("e2", "disk", "n1", end.plus(Duration.ofMinutes(29))), rules)
-            .orElseThrow();
-    assertThat(early.status()).isEqualTo(ExecutionStatus.REFUSED);
-    assertThat(early.refusal()).isEqualTo(RefusalReason.COOLDOWN);
-    WorkflowExecution later =
-        store
-            .admit(execution("e3", "disk", "n1", end.plus(Duration.ofMinutes(30))), rules)
-            .orElseThrow();
-    assertThat(later.status()).isEqualTo(ExecutionStatus.RUNNING);
+    assertCoolsDownForHalfAnHourAfter(end);
   }
 
   // ------------------------------------------------------------ signals
