@@ -139,6 +139,7 @@ public final class JdbcSchedulerStore implements SchedulerStore {
    * This loses nothing: WAL is flushed in order, so the commit of any row that stores a number (a
    * job's sequence or fencing token, committed synchronously) flushes the sequence's advance with
    * it; only numbers that no committed row holds could be handed out again after a server crash.
+   * Used only where the statement commits by itself ({@link #ownCommit}).
    */
   private static final String NO_FLUSH =
       "(SELECT set_config('synchronous_commit', 'off', true)) AS no_flush";
@@ -1452,8 +1453,8 @@ public final class JdbcSchedulerStore implements SchedulerStore {
               String sql =
                   switch (dialect) {
                     case POSTGRESQL ->
-                        "SELECT nextval('{p}sequence') FROM generate_series(1, :n) CROSS JOIN "
-                            + NO_FLUSH;
+                        "SELECT nextval('{p}sequence') FROM generate_series(1, :n)"
+                            + (ownCommit(h) ? " CROSS JOIN " + NO_FLUSH : "");
                     case H2 -> "SELECT NEXT VALUE FOR {p}sequence FROM SYSTEM_RANGE(1, :n)";
                     default ->
                         "WITH RECURSIVE r (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r"
@@ -1801,8 +1802,26 @@ public final class JdbcSchedulerStore implements SchedulerStore {
             h.execute(nextSequenceSql);
             return h.createQuery("SELECT LAST_INSERT_ID()").mapTo(Long.class).one();
           }
-          return h.createQuery(nextSequenceSql).mapTo(Long.class).one();
+          String sql =
+              dialect == Dialect.POSTGRESQL && !ownCommit(h)
+                  ? q("SELECT nextval('{p}sequence')")
+                  : nextSequenceSql;
+          return h.createQuery(sql).mapTo(Long.class).one();
         });
+  }
+
+  /**
+   * Whether a statement on this handle commits by itself (autocommit), so that {@link #NO_FLUSH}
+   * applies to that statement alone. A connection handed out inside a transaction of the host
+   * application (a transaction-aware data source) is not in autocommit, and that transaction must
+   * keep its own commit semantics.
+   */
+  private static boolean ownCommit(Handle h) {
+    try {
+      return h.getConnection().getAutoCommit();
+    } catch (SQLException e) {
+      throw new SqlFailure(e);
+    }
   }
 
   // ---------------------------------------------------------------- cluster membership
