@@ -1096,11 +1096,11 @@ public final class Engine {
    * atomically (contract 6 across a cluster), and the claimed ones are handed to their transports.
    */
   private void dispatch(Instant now) {
+    settleClaims(); // first: a released job must not count as running in this pass's counts
     Pass pass =
         new Pass(new Counts(store.runningCounts()), MaintenanceCalendar.of(store.windows()));
     deferredWaits = new ArrayList<>();
     try {
-      settleClaims();
       dispatchPages(pass, now);
     } finally {
       List<DeferredWait> waits = deferredWaits;
