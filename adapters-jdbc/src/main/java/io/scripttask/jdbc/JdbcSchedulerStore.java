@@ -26,6 +26,7 @@ import io.scripttask.scheduler.VariableScope;
 import io.scripttask.scheduler.WaitReason;
 import io.scripttask.scheduler.spi.ClaimOutcome;
 import io.scripttask.scheduler.spi.ClaimRequest;
+import io.scripttask.scheduler.spi.DispatchShare;
 import io.scripttask.scheduler.spi.FireOutcome;
 import io.scripttask.scheduler.spi.FireRequest;
 import io.scripttask.scheduler.spi.RunningCounts;
@@ -1480,19 +1481,34 @@ public final class JdbcSchedulerStore implements SchedulerStore {
   /** {@inheritDoc} */
   @Override
   public List<Job> dispatchable(Instant now, int limit) {
-    return dispatchablePage(now, null, limit);
+    return dispatchablePage(now, null, limit, null);
   }
 
   /** {@inheritDoc} A seek on the dispatch index: the rows after {@code after}'s order key. */
   @Override
   public List<Job> dispatchable(Instant now, Job after, int limit) {
-    return dispatchablePage(now, Objects.requireNonNull(after, "after"), limit);
+    return dispatchablePage(now, Objects.requireNonNull(after, "after"), limit, null);
   }
 
-  /** The ready jobs in dispatch order, from the head or after {@code after} (may be null). */
-  private List<Job> dispatchablePage(Instant now, Job after, int limit) {
+  /**
+   * {@inheritDoc} The share is a condition of the same seek on the dispatch index ({@code seq}
+   * modulo the share's count, or {@code ready_at} at or before its opening), so the instances of a
+   * cluster read different rows of a long queue.
+   */
+  @Override
+  public List<Job> dispatchable(Instant now, Job after, int limit, DispatchShare share) {
+    return dispatchablePage(now, after, limit, Objects.requireNonNull(share, "share"));
+  }
+
+  /**
+   * The ready jobs in dispatch order, from the head or after {@code after} (may be null), in {@code
+   * share} (may be null: all).
+   */
+  private List<Job> dispatchablePage(Instant now, Job after, int limit, DispatchShare share) {
     Objects.requireNonNull(now, "now");
     positive("limit", limit);
+    String shared =
+        share == null ? "" : " AND (MOD(j.seq, :shareCount) = :shareIndex OR j.ready_at <= :open)";
     String seek =
         after == null
             ? ""
@@ -1508,9 +1524,16 @@ public final class JdbcSchedulerStore implements SchedulerStore {
                               + JOB_COLUMNS
                               + " FROM {p}job j WHERE j.pending = 1 AND j.ready_at <= :now"
                               + seek
+                              + shared
                               + " ORDER BY j.priority, j.ready_at, j.seq, j.id LIMIT :limit"))
                   .bind("now", Times.toDb(now))
                   .bind("limit", limit);
+          if (share != null) {
+            query
+                .bind("shareCount", share.count())
+                .bind("shareIndex", share.index())
+                .bind("open", Times.toDb(share.openFrom()));
+          }
           if (after != null) {
             query
                 .bind("p", after.priority().ordinal())

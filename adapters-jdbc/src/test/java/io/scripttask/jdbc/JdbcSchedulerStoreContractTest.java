@@ -73,6 +73,12 @@ abstract class JdbcSchedulerStoreContractTest extends SchedulerStoreContract {
    * Opens the store on first use (so that a missing database skips, or fails, each test with the
    * reason), then empties its tables.
    */
+  /** Instances of a cluster share the database: it reads only an instance's share. */
+  @Override
+  protected boolean appliesDispatchShares() {
+    return true;
+  }
+
   @Override
   protected SchedulerStore newStore() {
     if (jdbc == null) {

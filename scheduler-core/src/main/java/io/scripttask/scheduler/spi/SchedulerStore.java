@@ -434,6 +434,30 @@ public interface SchedulerStore {
   }
 
   /**
+   * A page of {@link #dispatchable(Instant, int)} restricted to one cluster instance's {@link
+   * DispatchShare}: the ready jobs in the share, in dispatch order, from the head of the queue
+   * ({@code after} null) or strictly after {@code after}, at most {@code limit}. The engine of a
+   * cluster member reads its share first and the rest of the queue only when its share runs short,
+   * so that the members do not all read, and race for, the same jobs.
+   *
+   * <p>A share only saves a shared database work; it never decides whether a job runs. A store may
+   * therefore ignore it, and the default does: it returns the page without the share. A store that
+   * several instances share overrides it with a condition on its dispatch query.
+   *
+   * @param now the current time
+   * @param after the last job of the previous page, or null for the head of the queue
+   * @param limit the most jobs returned, at least 1
+   * @param share this instance's share
+   * @return the jobs, in dispatch order: the first {@code limit} jobs of the share, or, in a store
+   *     that ignores the share, of the whole queue
+   * @throws ValidationException if {@code limit} is below 1
+   */
+  default List<Job> dispatchable(Instant now, Job after, int limit, DispatchShare share) {
+    Objects.requireNonNull(share, "share");
+    return after == null ? dispatchable(now, limit) : dispatchable(now, after, limit);
+  }
+
+  /**
    * Dispatch order (contract 5): priority ({@code CRITICAL} first), then {@link Job#readyAt()},
    * then sequence, then id.
    */

@@ -23,7 +23,9 @@ import io.scripttask.scheduler.ValidationException;
 import io.scripttask.scheduler.WaitReason;
 import io.scripttask.scheduler.engine.ClusterFixture.Member;
 import io.scripttask.scheduler.spi.ClaimOutcome;
+import io.scripttask.scheduler.spi.DispatchShare;
 import io.scripttask.scheduler.spi.RunningCounts;
+import io.scripttask.scheduler.spi.SchedulerStore;
 import io.scripttask.scheduler.spi.TransitionRequest;
 import io.scripttask.scheduler.testkit.ScriptedTransport;
 import io.scripttask.scheduler.testkit.ScriptedTransport.Outcome;
@@ -190,7 +192,9 @@ class ClusterTest {
                     (method, args, call) -> {
                       // once a has claimed, b runs a whole pass between a's count (read at the
                       // start of each pass of a) and a's claims: when a reads the ready jobs
-                      if (method.getName().equals("dispatchable") && args.length == 2) {
+                      // (a read from the head of the queue: of the whole queue, or of a's share)
+                      if (method.getName().equals("dispatchable")
+                          && (args.length == 2 || (args.length == 4 && args[1] == null))) {
                         if (outcomesOfA.stream().anyMatch(o -> o instanceof ClaimOutcome.Claimed)) {
                           others[0].pass();
                         }
@@ -325,6 +329,135 @@ class ClusterTest {
     assertThat(runs)
         .hasSize(
             c.jobs().size() - c.jobs(JobStatus.QUEUED).size() - c.jobs(JobStatus.WAITING).size());
+  }
+
+  // ------------------------------------------------------------------ shares of the queue
+
+  /**
+   * A view of the shared store that applies the dispatch shares (the in-memory store ignores them,
+   * as the SPI allows) and records each share read.
+   */
+  private static SchedulerStore sharing(SchedulerStore store, List<DispatchShare> shares) {
+    return intercepted(
+        store,
+        (method, args, call) -> {
+          if (!method.getName().equals("dispatchable") || args.length != 4) {
+            return call.proceed();
+          }
+          Instant now = (Instant) args[0];
+          Job after = (Job) args[1];
+          int limit = (Integer) args[2];
+          DispatchShare share = (DispatchShare) args[3];
+          shares.add(share);
+          List<Job> page = new ArrayList<>();
+          for (Job j : store.dispatchable(now, Integer.MAX_VALUE)) {
+            if ((after == null || SchedulerStore.DISPATCH_ORDER.compare(j, after) > 0)
+                && share.includes(j)
+                && page.size() < limit) {
+              page.add(j);
+            }
+          }
+          return page;
+        });
+  }
+
+  /** Creates a schedule on every node, due only once a year, and runs it now: one job per node. */
+  private List<Job> runOnEveryNode(Member by, String name) {
+    by.scheduler
+        .schedules()
+        .create(
+            ScheduleSpec.named(name)
+                .cron("0 0 1 1 *")
+                .script(name)
+                .target(Target.all())
+                .overlap(OverlapPolicy.ALLOW)
+                .build(),
+            "t");
+    return by.scheduler.schedules().runNow(name, "t");
+  }
+
+  @Test
+  void aClusterMemberClaimsItsShareOfALongQueueFirstAndTheRestOnceItsShareRunsShort() {
+    List<DispatchShare> sharesOfB = new ArrayList<>();
+    Member a = c.add("a");
+    Member b = c.add("b", s -> sharing(s, sharesOfB), bld -> {});
+    Member x = c.add("x");
+    for (int i = 0; i < 900; i++) {
+      c.node(String.format("n%03d", i));
+    }
+    c.script("long", Outcome.succeed(Duration.ofMinutes(10)));
+    c.passes(a, b, x);
+    c.step(Duration.ofSeconds(10), a, b, x); // each membership step now sees all three
+    sharesOfB.clear();
+    List<Job> queued = runOnEveryNode(a, "long");
+    assertThat(queued).hasSize(900);
+
+    b.pass(); // b alone: 900 ready jobs, 300 of them in its share (index 1 of 3)
+
+    assertThat(sharesOfB)
+        .first()
+        .isEqualTo(new DispatchShare(1, 3, c.clock.instant().minus(LEASE)));
+    List<String> started =
+        b.events(SchedulerEvent.JobStarted.class).stream().map(e -> e.job().id()).toList();
+    Map<String, Long> sequenceOf =
+        queued.stream().collect(Collectors.toMap(Job::id, Job::sequence));
+    // its share first (a page of 256, then the 44 left), then, the share run short, the rest
+    assertThat(started).hasSize(900);
+    assertThat(started.subList(0, 300))
+        .allSatisfy(id -> assertThat(Math.floorMod(sequenceOf.get(id), 3)).isEqualTo(1));
+    assertThat(started.subList(300, 900))
+        .allSatisfy(id -> assertThat(Math.floorMod(sequenceOf.get(id), 3)).isNotEqualTo(1));
+    assertThat(runsByExecution()).hasSize(900);
+  }
+
+  @Test
+  void theJobsInTheShareOfALiveInstanceThatTakesNoWorkAreRunByAnother() {
+    List<DispatchShare> sharesOfA = new ArrayList<>();
+    Member a = c.add("a", s -> sharing(s, sharesOfA), bld -> {});
+    // b heartbeats but never finds a job: its engine is stuck, not its lease
+    Member b =
+        c.add(
+            "b",
+            s ->
+                intercepted(
+                    s,
+                    (method, args, call) ->
+                        method.getName().equals("dispatchable") ? List.of() : call.proceed()),
+            bld -> {});
+    for (int i = 0; i < 10; i++) {
+      c.node("n" + i);
+    }
+    c.script("quick", Outcome.succeed(Duration.ofSeconds(1)));
+    c.passes(a, b);
+    c.step(Duration.ofSeconds(10), a, b);
+    runOnEveryNode(b, "quick");
+
+    c.step(STEP, a, b);
+    c.step(STEP, a, b);
+
+    assertThat(sharesOfA).isNotEmpty().allSatisfy(s -> assertThat(s.count()).isEqualTo(2));
+    assertThat(c.jobs("quick"))
+        .hasSize(10)
+        .allSatisfy(j -> assertThat(j.status()).isEqualTo(JobStatus.SUCCEEDED))
+        .allSatisfy(j -> assertThat(j.owner()).isEqualTo("a"));
+  }
+
+  @Test
+  void anInstanceAloneReadsTheWholeQueueWithoutAShare() {
+    List<DispatchShare> shares = new ArrayList<>();
+    Member a = c.add("a", s -> sharing(s, shares), bld -> {});
+    for (int i = 0; i < 5; i++) {
+      c.node("n" + i);
+    }
+    c.script("quick", Outcome.succeed(Duration.ofSeconds(1)));
+    c.run(Duration.ofSeconds(20), STEP, a);
+    runOnEveryNode(a, "quick");
+    c.run(Duration.ofSeconds(20), STEP, a);
+
+    assertThat(shares).isEmpty();
+    assertThat(c.jobs("quick"))
+        .hasSize(5)
+        .allSatisfy(j -> assertThat(j.status()).isEqualTo(JobStatus.SUCCEEDED));
   }
 
   // ------------------------------------------------------------------ leases and recovery

@@ -32,6 +32,7 @@ import io.scripttask.scheduler.WaitReason;
 import io.scripttask.scheduler.spi.CapturedOutput;
 import io.scripttask.scheduler.spi.ClaimOutcome;
 import io.scripttask.scheduler.spi.ClaimRequest;
+import io.scripttask.scheduler.spi.DispatchShare;
 import io.scripttask.scheduler.spi.FireOutcome;
 import io.scripttask.scheduler.spi.FireRequest;
 import io.scripttask.scheduler.spi.RunningCounts;
@@ -90,6 +91,15 @@ public abstract class SchedulerStoreContract {
    */
   protected int raceThreads() {
     return 4;
+  }
+
+  /**
+   * @return whether the store applies a {@link DispatchShare} (the SPI lets a store ignore it); a
+   *     store that several instances share overrides this to return true, and the contract then
+   *     checks that it reads exactly the share
+   */
+  protected boolean appliesDispatchShares() {
+    return false;
   }
 
   @BeforeEach
@@ -654,6 +664,68 @@ public abstract class SchedulerStoreContract {
     assertThatThrownBy(() -> store.dispatchable(T0, high, 0))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("limit");
+  }
+
+  @Test
+  void dispatchableInAShareReadsTheShareAndEveryJobReadyBeforeItOpensInDispatchOrder() {
+    // sequences 1..8; the share of index 1 of 3 holds sequences 1, 4 and 7, and every job ready at
+    // or before T0 + 10 s
+    store.insert(job("old-seq2", "a", T0, "n1", Priority.NORMAL, 2));
+    store.insert(job("old-seq3-low", "a", T0.plusSeconds(10), "n2", Priority.LOW, 3));
+    store.insert(job("seq1", "a", T0.plusSeconds(20), "n3", Priority.NORMAL, 1));
+    store.insert(job("seq4-critical", "a", T0.plusSeconds(30), "n4", Priority.CRITICAL, 4));
+    store.insert(job("seq5", "a", T0.plusSeconds(20), "n5", Priority.NORMAL, 5));
+    store.insert(job("seq6-critical", "a", T0.plusSeconds(30), "n6", Priority.CRITICAL, 6));
+    store.insert(job("seq7", "a", T0.plusSeconds(40), "n7", Priority.NORMAL, 7));
+    store.insert(job("seq8-future", "a", T0.plusSeconds(90), "n8", Priority.NORMAL, 8));
+    Instant now = T0.plusSeconds(60);
+    DispatchShare share = new DispatchShare(1, 3, T0.plusSeconds(10));
+
+    List<String> paged = new ArrayList<>();
+    List<Job> page = store.dispatchable(now, null, 2, share);
+    while (!page.isEmpty()) {
+      page.forEach(j -> paged.add(j.id()));
+      page = store.dispatchable(now, page.get(page.size() - 1), 2, share);
+    }
+    List<String> whole =
+        store.dispatchable(now, 10).stream().map(Job::id).collect(Collectors.toList());
+    List<String> inShare =
+        store.dispatchable(now, 10).stream()
+            .filter(share::includes)
+            .map(Job::id)
+            .collect(Collectors.toList());
+    assertThat(inShare)
+        .containsExactly("seq4-critical", "old-seq2", "seq1", "seq7", "old-seq3-low");
+    if (appliesDispatchShares()) {
+      assertThat(paged).isEqualTo(inShare);
+      assertThat(store.dispatchable(now, null, 3, share))
+          .extracting(Job::id)
+          .containsExactly("seq4-critical", "old-seq2", "seq1");
+    } else {
+      assertThat(paged).isEqualTo(whole);
+    }
+    assertThatThrownBy(() -> store.dispatchable(now, null, 0, share))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("limit");
+  }
+
+  @Test
+  void aDispatchShareNamesTheFieldTheRuleAndTheValueItBreaks() {
+    assertThatThrownBy(() -> new DispatchShare(0, 1, T0))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("count")
+        .hasMessageContaining("at least 2")
+        .hasMessageContaining("1");
+    assertThatThrownBy(() -> new DispatchShare(3, 3, T0))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("index")
+        .hasMessageContaining("below count 3");
+    assertThatThrownBy(() -> new DispatchShare(-1, 3, T0))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("index");
+    assertThatThrownBy(() -> new DispatchShare(0, 2, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("openFrom");
   }
 
   @Test

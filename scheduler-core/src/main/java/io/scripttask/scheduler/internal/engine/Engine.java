@@ -38,6 +38,7 @@ import io.scripttask.scheduler.internal.events.EventBus;
 import io.scripttask.scheduler.spi.CapturedOutput;
 import io.scripttask.scheduler.spi.ClaimOutcome;
 import io.scripttask.scheduler.spi.ClaimRequest;
+import io.scripttask.scheduler.spi.DispatchShare;
 import io.scripttask.scheduler.spi.Execution;
 import io.scripttask.scheduler.spi.ExecutionRequest;
 import io.scripttask.scheduler.spi.ExecutionResult;
@@ -54,6 +55,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -190,6 +192,16 @@ public final class Engine {
 
   /** Whether the jobs a previous run of this instance id left RUNNING were recovered. */
   private boolean leftoversRecovered;
+
+  /**
+   * This instance's place among the live instances of its cluster, read at each membership step:
+   * {@code shareIndex} of {@code shareCount} (ordered by instance id); {@code shareCount} below 2
+   * when it is alone (or not among them yet), and then it reads the whole queue. See {@link
+   * #share(Instant)}.
+   */
+  private int shareIndex;
+
+  private int shareCount;
 
   /** When the next retention pass may run; null: on the next pass. */
   private Instant nextRetentionAt;
@@ -413,7 +425,9 @@ public final class Engine {
         leftoversRecovered = true;
       }
       recoverOrphans(now);
-      pruneDeadInstances(now);
+      List<SchedulerInstance> instances = store.instances();
+      shareOf(instances, now);
+      pruneDeadInstances(instances, now);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "recovering the jobs of lost instances failed", e);
     }
@@ -603,10 +617,42 @@ public final class Engine {
   }
 
   /**
+   * Takes this instance's place among the live instances (lease not expired), ordered by id: its
+   * share of the ready jobs until the next membership step.
+   */
+  private void shareOf(List<SchedulerInstance> instances, Instant now) {
+    List<String> live = new ArrayList<>();
+    for (SchedulerInstance i : instances) {
+      if (i.leaseUntil().isAfter(now)) {
+        live.add(i.id());
+      }
+    }
+    Collections.sort(live);
+    int index = live.indexOf(instanceId);
+    shareIndex = Math.max(index, 0);
+    shareCount = index < 0 ? 0 : live.size();
+  }
+
+  /**
+   * This instance's share of the ready jobs, or null when it is alone: in a cluster of {@code k}
+   * live instances, the jobs whose sequence modulo {@code k} is this instance's place, and every
+   * job ready for longer than a lease. Each pass reads its share first and the rest of the queue
+   * when the share runs short ({@link #dispatchPages}): a saturated cluster's instances then read
+   * and claim different jobs instead of racing for the same head of the queue, and a job waits for
+   * the instance whose share it is in at most a lease (a live instance that stopped taking work
+   * keeps its lease).
+   */
+  private DispatchShare share(Instant now) {
+    return shareCount < 2
+        ? null
+        : new DispatchShare(shareIndex, shareCount, now.minus(leaseDuration));
+  }
+
+  /**
    * Removes the rows of other instances whose lease expired long ago (their jobs are recovered).
    */
-  private void pruneDeadInstances(Instant now) {
-    for (SchedulerInstance i : store.instances()) {
+  private void pruneDeadInstances(List<SchedulerInstance> instances, Instant now) {
+    for (SchedulerInstance i : instances) {
       if (!i.id().equals(instanceId)
           && !i.leaseUntil().plus(DEAD_INSTANCE_RETENTION).isAfter(now)) {
         store.removeInstance(i.id());
@@ -1155,14 +1201,23 @@ public final class Engine {
    * waiting to be recorded: the next pass (at once: a result wakes the engine) records them first,
    * which frees their limits' slots, and reads the queue again from its head, so that the freed
    * slots go to the jobs first in dispatch order.
+   *
+   * <p>In a cluster, the pages are first those of this instance's {@link #share(Instant) share} of
+   * the queue; once a page of the share comes back short, the pass reads the whole queue from its
+   * head, so an instance never idles while jobs outside its share are ready.
    */
   private void dispatchPages(Pass pass, Instant now) {
     Set<String> seen = pass.seen;
+    DispatchShare share = share(now);
     Job after = null;
     int scanned = 0;
     while (true) {
       List<Job> ready =
-          after == null ? store.dispatchable(now, BATCH) : store.dispatchable(now, after, BATCH);
+          share != null
+              ? store.dispatchable(now, after, BATCH, share)
+              : after == null
+                  ? store.dispatchable(now, BATCH)
+                  : store.dispatchable(now, after, BATCH);
       pass.readSchedules(ready);
       for (Job job : ready) {
         if (seen.contains(job.id())) {
@@ -1202,7 +1257,7 @@ public final class Engine {
       deferredWaits = new ArrayList<>();
       storeWaits(waits, now);
       scanned += ready.size();
-      if (ready.size() < BATCH || scanned >= MAX_DISPATCH_SCAN) {
+      if (scanned >= MAX_DISPATCH_SCAN || (ready.size() < BATCH && share == null)) {
         return;
       }
       if (!completions.isEmpty()) {
@@ -1211,7 +1266,14 @@ public final class Engine {
         wake();
         return;
       }
-      after = ready.get(ready.size() - 1);
+      if (ready.size() < BATCH) {
+        // the share ran short: the rest of the queue, from its head (the jobs of the share held
+        // in this pass are in seen; those claimed are no longer ready)
+        share = null;
+        after = null;
+      } else {
+        after = ready.get(ready.size() - 1);
+      }
     }
   }
 
