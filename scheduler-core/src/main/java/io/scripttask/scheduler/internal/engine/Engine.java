@@ -1260,20 +1260,20 @@ public final class Engine {
       if (scanned >= MAX_DISPATCH_SCAN || (ready.size() < BATCH && share == null)) {
         return;
       }
+      if (ready.size() < BATCH) {
+        // the share ran short: the rest of the queue, from its head, at once (the jobs of the
+        // share held in this pass are in seen; those claimed are no longer ready)
+        share = null;
+        after = null;
+        continue;
+      }
       if (!completions.isEmpty()) {
         // record the results first (their slots free up), then read again from the head: in
         // dispatch order, the jobs held so far in this pass come first
         wake();
         return;
       }
-      if (ready.size() < BATCH) {
-        // the share ran short: the rest of the queue, from its head (the jobs of the share held
-        // in this pass are in seen; those claimed are no longer ready)
-        share = null;
-        after = null;
-      } else {
-        after = ready.get(ready.size() - 1);
-      }
+      after = ready.get(ready.size() - 1);
     }
   }
 
