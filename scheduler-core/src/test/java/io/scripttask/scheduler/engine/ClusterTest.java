@@ -411,6 +411,50 @@ class ClusterTest {
   }
 
   @Test
+  void aShareThatRunsShortIsFollowedByTheRestOfTheQueueInTheSamePassEvenWhileResultsWait() {
+    AtomicBoolean finishARunDuringTheShareRead = new AtomicBoolean();
+    Member[] self = new Member[1];
+    Member a = c.add("a");
+    Member b =
+        c.add(
+            "b",
+            s ->
+                intercepted(
+                    sharing(s, new ArrayList<>()),
+                    (method, args, call) -> {
+                      if (method.getName().equals("dispatchable")
+                          && args.length == 4
+                          && finishARunDuringTheShareRead.getAndSet(false)) {
+                        // a result arrives while b reads its share: it waits for the next pass
+                        String first = self[0].transport.runs().get(0).request().executionId();
+                        assertThat(self[0].transport.complete(first, 0)).isTrue();
+                      }
+                      return call.proceed();
+                    }),
+            bld -> {});
+    self[0] = b;
+    for (int i = 0; i < 10; i++) {
+      c.node("n" + i);
+    }
+    c.script("long", Outcome.succeed(Duration.ofMinutes(10)));
+    c.script("quick", Outcome.succeed(Duration.ofMinutes(1)));
+    c.passes(a, b);
+    c.step(Duration.ofSeconds(10), a, b);
+    runOnEveryNode(a, "long");
+    b.pass();
+    runOnEveryNode(a, "quick");
+
+    finishARunDuringTheShareRead.set(true);
+    b.pass();
+
+    assertThat(finishARunDuringTheShareRead).isFalse();
+    assertThat(c.jobs("quick"))
+        .hasSize(10)
+        .allSatisfy(j -> assertThat(j.status()).isEqualTo(JobStatus.RUNNING))
+        .allSatisfy(j -> assertThat(j.owner()).isEqualTo("b"));
+  }
+
+  @Test
   void theJobsInTheShareOfALiveInstanceThatTakesNoWorkAreRunByAnother() {
     List<DispatchShare> sharesOfA = new ArrayList<>();
     Member a = c.add("a", s -> sharing(s, sharesOfA), bld -> {});
