@@ -1501,14 +1501,22 @@ public final class JdbcSchedulerStore implements SchedulerStore {
   }
 
   /**
+   * The condition of a {@link DispatchShare} on the dispatch query. A {@code CASE} rather than the
+   * equivalent {@code OR}: PostgreSQL estimates an {@code OR} of a {@code MOD} equality and a range
+   * at well under 1% of the rows, and then prefers reading every ready row and sorting them to the
+   * ordered scan of the dispatch index; a {@code CASE} it estimates at half, and keeps the index.
+   */
+  static final String SHARE_CONDITION =
+      "CASE WHEN MOD(j.seq, :shareCount) = :shareIndex THEN TRUE ELSE j.ready_at <= :open END";
+
+  /**
    * The ready jobs in dispatch order, from the head or after {@code after} (may be null), in {@code
    * share} (may be null: all).
    */
   private List<Job> dispatchablePage(Instant now, Job after, int limit, DispatchShare share) {
     Objects.requireNonNull(now, "now");
     positive("limit", limit);
-    String shared =
-        share == null ? "" : " AND (MOD(j.seq, :shareCount) = :shareIndex OR j.ready_at <= :open)";
+    String shared = share == null ? "" : " AND " + SHARE_CONDITION;
     String seek =
         after == null
             ? ""

@@ -146,6 +146,44 @@ class PostgresMigrationTest extends JdbcMigrationTest {
     }
   }
 
+  @Test
+  void theDispatchQueryOfAShareKeepsTheOrderedIndexScanOnALongQueue() throws SQLException {
+    String p = newPrefix();
+    JdbcStore.builder(dataSource()).tablePrefix(p).build();
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      // 20,000 ready jobs, 20,000 finished ones, statistics up to date: the planner's own choice
+      s.execute(
+          "INSERT INTO "
+              + p
+              + "job (id, fire_schedule_id, fire_time, node_id, status, pending, priority,"
+              + " ready_at, seq, created_at, finished_at, fencing_token, attempt, version, doc)"
+              + " SELECT 'job-' || i, 'adhoc:job-' || i, 1000, 'n' || (i % 100),"
+              + " CASE WHEN i <= 20000 THEN 'QUEUED' ELSE 'SUCCEEDED' END,"
+              + " CASE WHEN i <= 20000 THEN 1 ELSE 0 END, 2, 1000, i, 1000,"
+              + " CASE WHEN i <= 20000 THEN NULL ELSE 2000 END, 0, 1, 1, repeat('x', 700)"
+              + " FROM generate_series(1, 40000) i");
+      s.execute("ANALYZE " + p + "job");
+      String condition =
+          JdbcSchedulerStore.SHARE_CONDITION
+              .replace(":shareCount", "4")
+              .replace(":shareIndex", "1")
+              .replace(":open", "999");
+      String plan =
+          plan(
+              s,
+              "SELECT j.doc FROM "
+                  + p
+                  + "job j WHERE j.pending = 1 AND j.ready_at <= 5000 AND "
+                  + condition
+                  + " ORDER BY j.priority, j.ready_at, j.seq, j.id LIMIT 256");
+      assertThat(plan)
+          .contains(p + "job_dispatch")
+          .doesNotContain("Seq Scan")
+          .doesNotContain("Sort");
+    }
+  }
+
   private static String plan(Statement s, String sql) throws SQLException {
     StringBuilder out = new StringBuilder();
     try (ResultSet rs = s.executeQuery("EXPLAIN " + sql)) {
