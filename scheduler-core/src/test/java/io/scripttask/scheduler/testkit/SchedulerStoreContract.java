@@ -687,13 +687,10 @@ public abstract class SchedulerStoreContract {
       page.forEach(j -> paged.add(j.id()));
       page = store.dispatchable(now, page.get(page.size() - 1), 2, share);
     }
-    List<String> whole =
-        store.dispatchable(now, 10).stream().map(Job::id).collect(Collectors.toList());
+    List<Job> ready = store.dispatchable(now, 10);
+    List<String> whole = ready.stream().map(Job::id).collect(Collectors.toList());
     List<String> inShare =
-        store.dispatchable(now, 10).stream()
-            .filter(share::includes)
-            .map(Job::id)
-            .collect(Collectors.toList());
+        ready.stream().filter(share::includes).map(Job::id).collect(Collectors.toList());
     assertThat(inShare)
         .containsExactly("seq4-critical", "old-seq2", "seq1", "seq7", "old-seq3-low");
     if (appliesDispatchShares()) {
